@@ -1,0 +1,238 @@
+"""Platform settings, read from ``LMS_*`` environment variables.
+
+One :class:`Settings` object is read once at start-up (``Settings.load()``) and
+passed down; nothing reads the environment at import time. The embedded
+defaults need no servers at all: SQLite files, an in-memory event bus and
+cache, and a local folder for objects, all under ``LMS_DATA_DIR``.
+
+``docs/configuration.md`` is generated from this class (``lms settings --markdown``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["ENV_PREFIX", "SettingsError", "Settings"]
+
+ENV_PREFIX = "LMS_"
+
+
+class SettingsError(Exception):
+    """A setting is missing, unknown or invalid; the message is one line naming it."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the platform. Environment variable = ``LMS_`` + upper-case name."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, case_sensitive=False, extra="ignore", frozen=True
+    )
+
+    # -- general ---------------------------------------------------------------
+    environment: Literal["development", "production"] = Field(
+        "development",
+        description="`development` turns on GraphiQL and readable logs; "
+        "`production` turns on JSON logs.",
+    )
+    data_dir: Path = Field(
+        Path(".lms"),
+        description="Folder for embedded data: SQLite files, stored objects, signing keys.",
+    )
+    host: str = Field("127.0.0.1", description="Interface the HTTP server binds to.")
+    port: int = Field(4000, ge=0, le=65535, description="Port the HTTP server listens on.")
+    public_url: str = Field(
+        "",
+        description="Base URL clients reach the platform at, used in signed file URLs. "
+        "Empty: `http://HOST:PORT`.",
+    )
+    graphiql: bool | None = Field(
+        None, description="Serve GraphiQL to browsers at `/graphql`. Default: on in development."
+    )
+
+    # -- relational database ---------------------------------------------------
+    database_backend: Literal["sqlite", "postgres"] = Field(
+        "sqlite", description="`sqlite` (a file per service in the data folder) or `postgres`."
+    )
+    database_url: str = Field(
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/lms_{service}",
+        description="PostgreSQL URL. `{service}` is replaced by the service name, giving a "
+        "database per service; without it, all services share one database, each in its own "
+        "schema.",
+    )
+    database_pool_size: int = Field(10, ge=1, description="Connections per service pool.")
+    database_echo: bool = Field(False, description="Log every SQL statement.")
+    auto_migrate: bool | None = Field(
+        None,
+        description="Upgrade each service's database to the newest migration at start-up. "
+        "Default: on in development; in production run `lms migrate upgrade` instead.",
+    )
+
+    # -- events ----------------------------------------------------------------
+    events_backend: Literal["memory", "kafka"] = Field(
+        "memory", description="`memory` (in-process bus) or `kafka`."
+    )
+    kafka_bootstrap_servers: str = Field(
+        "127.0.0.1:9092", description="Comma-separated Kafka bootstrap servers."
+    )
+    kafka_client_id: str = Field("lms", description="Client id prefix sent to Kafka.")
+    outbox_poll_interval: float = Field(
+        0.5, gt=0, description="Seconds between outbox relay polls when idle."
+    )
+    outbox_batch_size: int = Field(
+        200, ge=1, le=10000, description="Outbox rows published per relay round."
+    )
+    outbox_max_backoff: float = Field(
+        30.0, gt=0, description="Longest wait, in seconds, between retries when the bus is down."
+    )
+
+    # -- object storage --------------------------------------------------------
+    storage_backend: Literal["local", "s3"] = Field(
+        "local", description="`local` (a folder, signed URLs served by the app) or `s3`."
+    )
+    storage_dir: Path | None = Field(
+        None, description="Folder of the local object store. Default: `DATA_DIR/objects`."
+    )
+    storage_signing_key: SecretStr | None = Field(
+        None,
+        description="Secret that signs local file URLs. Default: generated once and kept in "
+        "the data folder.",
+    )
+    storage_url_ttl: int = Field(900, ge=1, description="Lifetime of signed URLs, in seconds.")
+    storage_max_upload_bytes: int = Field(
+        100 * 1024 * 1024, ge=1, description="Largest object accepted by an upload URL."
+    )
+    s3_bucket: str = Field("lms", description="S3 bucket holding every object.")
+    s3_endpoint_url: str | None = Field(
+        None, description="S3 endpoint (MinIO, moto); empty for AWS itself."
+    )
+    s3_region: str = Field("us-east-1", description="S3 region.")
+    s3_access_key_id: str | None = Field(None, description="S3 access key id.")
+    s3_secret_access_key: SecretStr | None = Field(None, description="S3 secret access key.")
+
+    # -- cache and pub/sub -----------------------------------------------------
+    cache_backend: Literal["memory", "redis"] = Field(
+        "memory", description="`memory` (in-process) or `redis`, for the cache and pub/sub."
+    )
+    redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis URL.")
+
+    # -- auth ------------------------------------------------------------------
+    jwt_issuer: str = Field("lms", description="`iss` of issued tokens; verified on every token.")
+    jwt_audience: str = Field("lms", description="`aud` of issued tokens; verified on every token.")
+    jwt_algorithm: Literal["ES256", "RS256", "EdDSA"] = Field(
+        "ES256", description="Signing algorithm of new keys."
+    )
+    jwt_access_ttl: int = Field(900, ge=30, description="Lifetime of access tokens, in seconds.")
+    jwt_keys_dir: Path | None = Field(
+        None, description="Folder of signing keys (PEM). Default: `DATA_DIR/keys`."
+    )
+    jwks_url: str | None = Field(
+        None,
+        description="JWKS document to verify tokens with, for services that do not sign. "
+        "Empty: the local key folder.",
+    )
+
+    # -- observability ---------------------------------------------------------
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Lowest level logged."
+    )
+    log_format: Literal["text", "json"] | None = Field(
+        None, description="`text` or `json`. Default: text in development, JSON in production."
+    )
+    otlp_endpoint: str | None = Field(
+        None, description="OTLP/HTTP endpoint for traces (for example Jaeger's). Empty: off."
+    )
+    metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at `/metrics`.")
+
+    # -- derived values --------------------------------------------------------
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.is_development if self.graphiql is None else self.graphiql
+
+    @property
+    def auto_migrate_enabled(self) -> bool:
+        return self.is_development if self.auto_migrate is None else self.auto_migrate
+
+    @property
+    def effective_log_format(self) -> str:
+        if self.log_format is not None:
+            return self.log_format
+        return "text" if self.is_development else "json"
+
+    @property
+    def effective_public_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def effective_storage_dir(self) -> Path:
+        return self.storage_dir or self.data_dir / "objects"
+
+    @property
+    def effective_jwt_keys_dir(self) -> Path:
+        return self.jwt_keys_dir or self.data_dir / "keys"
+
+    # -- loading ---------------------------------------------------------------
+    @classmethod
+    def env_names(cls) -> set[str]:
+        """Every environment variable this class reads."""
+        return {ENV_PREFIX + name.upper() for name in cls.model_fields}
+
+    @classmethod
+    def load(
+        cls, environ: Mapping[str, str] | None = None, **overrides: Any
+    ) -> Settings:
+        """Read settings from ``environ`` (default: the process environment).
+
+        Raises :class:`SettingsError` with one line naming the setting at fault, for an
+        invalid value and for an ``LMS_*`` variable that is no setting at all (a typo
+        would otherwise be ignored silently).
+        """
+        env = dict(os.environ if environ is None else environ)
+        known = cls.env_names()
+        unknown = sorted(
+            k for k in env if k.upper().startswith(ENV_PREFIX) and k.upper() not in known
+            and not k.upper().startswith("LMS_TEST_")
+        )
+        if unknown:
+            raise SettingsError(
+                f"unknown setting {unknown[0]}: no such LMS_ variable "
+                "(see docs/configuration.md for the list)"
+            )
+        values: dict[str, Any] = {
+            k[len(ENV_PREFIX):].lower(): v
+            for k, v in env.items()
+            if k.upper() in known and v != ""
+        }
+        values.update(overrides)
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            raise SettingsError(_one_line(exc)) from None
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with some settings changed, validated like the original."""
+        try:
+            return type(self).model_validate({**self.model_dump(), **changes})
+        except ValidationError as exc:
+            raise SettingsError(_one_line(exc)) from None
+
+
+def _one_line(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    name = ENV_PREFIX + "_".join(str(p) for p in error["loc"]).upper()
+    given = error.get("input")
+    shown = "" if isinstance(given, dict) or given is None else f"={given!r}"
+    message = error["msg"]
+    ctx = error.get("ctx") or {}
+    if "expected" in ctx:
+        message = f"expected {ctx['expected']}"
+    return f"invalid setting {name}{shown}: {message}"
