@@ -120,6 +120,11 @@ class Settings(BaseSettings):
         "memory", description="`memory` (in-process) or `redis`, for the cache and pub/sub."
     )
     redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis URL.")
+    cache_key_prefix: str = Field(
+        "lms:",
+        description="Prefix of every cache key and pub/sub channel, so that several "
+        "deployments can share one Redis.",
+    )
 
     # -- auth ------------------------------------------------------------------
     jwt_issuer: str = Field("lms", description="`iss` of issued tokens; verified on every token.")

@@ -1,0 +1,1 @@
+"""The ``lms`` command: runs, migrates and inspects the platform."""

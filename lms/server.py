@@ -1,0 +1,58 @@
+"""Serving an ASGI app with uvicorn, with the checks a person needs first."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import socket
+from collections.abc import Callable
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from lms.errors import CommandError
+
+__all__ = ["ensure_port_free", "serve_app"]
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Raise :class:`CommandError` (one line) when ``host:port`` cannot be bound."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CommandError(
+                    f"port {port} on {host} is already in use "
+                    "(choose another with --port or LMS_PORT)"
+                ) from None
+            raise CommandError(
+                f"cannot listen on {host}:{port}: {exc.strerror} (check --host or LMS_HOST)"
+            ) from None
+
+
+async def serve_app(
+    app: ASGIApp,
+    *,
+    host: str,
+    port: int,
+    on_started: Callable[[str], None] | None = None,
+) -> int:
+    """Serve ``app`` until interrupted; ``on_started`` gets the base URL once listening."""
+    ensure_port_free(host, port)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_config=None, lifespan="on", access_log=False
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started and not task.done():
+        await asyncio.sleep(0.05)
+    if server.started and on_started is not None:
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        on_started(f"http://{shown}:{port}")
+    await task
+    if not server.started:
+        raise CommandError("the platform failed to start; see the log above")
+    return 0

@@ -1,0 +1,124 @@
+"""The ASGI application factory: every service is served the same way.
+
+Each app has ``/graphql`` (GraphiQL for browsers in development),
+``/health`` (the process is alive), ``/ready`` (its own backends are
+reachable; names the one that is not), ``/metrics`` (Prometheus text),
+``/.well-known/jwks.json`` (public signing keys) and, with the local object
+store, ``/files/...`` (signed uploads and downloads).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from shared.auth import principal_from_authorization
+from shared.graphql import RequestContext
+from shared.observability import (
+    RequestContextMiddleware,
+    configure_logging,
+    configure_tracing,
+    instrument_app,
+    metrics_endpoint,
+)
+from shared.runtime import Platform
+from shared.service import Service
+from shared.storage import storage_routes
+
+__all__ = ["create_app"]
+
+
+def create_app(
+    platform: Platform,
+    *,
+    graphql: Mapping[str, Service],
+    name: str,
+    extra_routes: list[BaseRoute] | None = None,
+) -> Starlette:
+    """An app serving ``platform``: each service's GraphQL at its path in ``graphql``.
+
+    ``name`` labels logs, metrics and traces (``gateway``, ``identity``, ``dev`` ...).
+    The app's lifespan starts the platform (backends, migrations, relays,
+    consumers) and closes it on shutdown.
+    """
+    settings = platform.settings
+    configure_logging(settings, service=name)
+    configure_tracing(settings, service=name)
+
+    async def health(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def ready(_: Request) -> Response:
+        results = await platform.readiness()
+        failing = {k: v for k, v in results.items() if v is not None}
+        body: dict[str, Any] = {
+            "status": "unavailable" if failing else "ok",
+            "checks": {k: (v or "ok") for k, v in results.items()},
+        }
+        if failing:
+            first = next(iter(failing))
+            body["error"] = f"{first}: {failing[first]}"
+        return JSONResponse(body, status_code=503 if failing else 200)
+
+    async def jwks(_: Request) -> Response:
+        return JSONResponse(platform.keys.jwks(), headers={"Cache-Control": "max-age=300"})
+
+    routes: list[BaseRoute] = [
+        Route("/health", health, methods=["GET"]),
+        Route("/ready", ready, methods=["GET"]),
+        Route("/.well-known/jwks.json", jwks, methods=["GET"]),
+    ]
+    if settings.metrics_enabled:
+        routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
+    if settings.storage_backend == "local":
+        routes.extend(storage_routes(platform.storage))
+    for path, service in graphql.items():
+        endpoint = ServiceGraphQL(service)
+        routes.append(Route(path, endpoint, methods=["GET", "POST"]))
+        routes.append(WebSocketRoute(path, endpoint))
+    routes.extend(extra_routes or [])
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await platform.start()
+        try:
+            yield
+        finally:
+            await platform.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.platform = platform
+    app.add_middleware(RequestContextMiddleware, service=name)
+    instrument_app(app)
+    return app
+
+
+class ServiceGraphQL(GraphQL[RequestContext, None]):
+    """A service's GraphQL endpoint: the caller's principal comes from its bearer token."""
+
+    def __init__(self, service: Service) -> None:
+        settings = service.platform.settings
+        super().__init__(
+            service.schema,
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+        )
+        self.service = service
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | None
+    ) -> RequestContext:
+        platform = self.service.platform
+        principal = await principal_from_authorization(
+            request.headers.get("authorization"), platform.verifier
+        )
+        return RequestContext(
+            request=request, response=response, principal=principal, service=self.service
+        )

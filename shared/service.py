@@ -1,0 +1,129 @@
+"""What a service declares about itself, and the running instance of it.
+
+A subgraph package exposes one :class:`ServiceSpec` (in its ``app.py``); the
+``lms`` command turns specs into running :class:`Service` objects on a
+:class:`~shared.runtime.Platform`, either all in one process (``lms dev``) or
+one per process (``lms serve NAME``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import MetaData, Table
+
+from shared.db import Database
+from shared.db.migrations import Migrations
+from shared.events import Event, OutboxRelay, TopicSpec
+
+if TYPE_CHECKING:
+    import strawberry
+
+    from shared.runtime import Platform
+
+__all__ = ["ConsumerSpec", "Service", "ServiceSpec"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """An event subscription of a service: ``handler`` is built once the service runs."""
+
+    name: str
+    topics: Sequence[str]
+    handler: Callable[[Service], Callable[[Event], Any]]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A service (subgraph) of the platform.
+
+    ``schema`` builds the Strawberry federation schema, given the running
+    service (for its database, bus, storage ...). ``outbox`` is the outbox
+    table on ``metadata`` when the service publishes events; a relay then runs
+    beside the service. ``consumers`` are its event subscriptions.
+    """
+
+    name: str
+    metadata: MetaData
+    migrations_dir: Path
+    schema: Callable[[Service], strawberry.Schema]
+    outbox: Table | None = None
+    topics: Sequence[TopicSpec] = ()
+    consumers: Sequence[ConsumerSpec] = ()
+    description: str = ""
+
+
+@dataclass
+class Service:
+    """A service running on a platform: its database, relay and subscriptions."""
+
+    spec: ServiceSpec
+    platform: Platform
+    database: Database
+    relay: OutboxRelay | None = None
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _subscriptions: list[Any] = field(default_factory=list)
+    _schema: strawberry.Schema | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def migrations(self) -> Migrations:
+        return Migrations(self.database, self.spec.metadata, self.spec.migrations_dir)
+
+    @property
+    def schema(self) -> strawberry.Schema:
+        if self._schema is None:
+            self._schema = self.spec.schema(self)
+        return self._schema
+
+    async def start(self) -> None:
+        """Migrate (when configured to), start the outbox relay and the consumers."""
+        settings = self.platform.settings
+        if settings.auto_migrate_enabled:
+            await self.migrations.upgrade()
+        if self.spec.outbox is not None:
+            self.relay = OutboxRelay(
+                self.database,
+                self.spec.outbox,
+                self.platform.bus,
+                batch_size=settings.outbox_batch_size,
+                poll_interval=settings.outbox_poll_interval,
+                max_backoff=settings.outbox_max_backoff,
+            )
+            self._tasks.append(
+                asyncio.create_task(self.relay.run(), name=f"{self.name}-outbox-relay")
+            )
+        for consumer in self.spec.consumers:
+            subscription = await self.platform.bus.subscribe(
+                topics=list(consumer.topics),
+                group=f"{self.name}.{consumer.name}",
+                handler=consumer.handler(self),
+            )
+            self._subscriptions.append(subscription)
+
+    async def stop(self) -> None:
+        for subscription in self._subscriptions:
+            await subscription.close()
+        self._subscriptions.clear()
+        if self.relay is not None:
+            self.relay.stop()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        await self.database.dispose()
+
+    def notify_outbox(self) -> None:
+        """Wake the relay now (after a commit that emitted events)."""
+        if self.relay is not None:
+            self.relay.notify()
