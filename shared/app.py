@@ -20,8 +20,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from shared.auth import principal_from_authorization
-from shared.graphql import RequestContext
+from shared.graphql.context import RequestContext
 from shared.observability import (
     RequestContextMiddleware,
     configure_logging,
@@ -115,10 +114,6 @@ class ServiceGraphQL(GraphQL[RequestContext, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | None
     ) -> RequestContext:
-        platform = self.service.platform
-        principal = await principal_from_authorization(
-            request.headers.get("authorization"), platform.verifier
-        )
-        return RequestContext(
-            request=request, response=response, principal=principal, service=self.service
+        return await RequestContext.from_request(
+            request, response, verifier=self.service.platform.verifier, runtime=self.service
         )

@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         "127.0.0.1:9092", description="Comma-separated Kafka bootstrap servers."
     )
     kafka_client_id: str = Field("lms", description="Client id prefix sent to Kafka.")
+    kafka_idempotence: bool = Field(
+        True,
+        description="Idempotent producer (no duplicates from producer retries). Turn off only "
+        "for Kafka-protocol brokers without `InitProducerId`, such as the `tansu` test broker.",
+    )
     outbox_poll_interval: float = Field(
         0.5, gt=0, description="Seconds between outbox relay polls when idle."
     )

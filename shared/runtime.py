@@ -45,7 +45,7 @@ class Platform:
     @classmethod
     def from_settings(cls, settings: Settings) -> Platform:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        keys = KeyStore.open(settings)
+        keys = KeyStore.from_settings(settings)
         return cls(
             settings=settings,
             bus=create_event_bus(settings),

@@ -8,6 +8,9 @@ import pytest
 
 pytest_plugins = [
     "tests.fixtures.database",
+    "tests.fixtures.kafka",
+    "tests.fixtures.redis",
+    "tests.fixtures.s3",
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lms.server import serve_app
+from lms.server import ensure_port_free, serve_app
 from lms.services import all_services
 from shared.app import create_app
 from shared.config import Settings
@@ -34,11 +34,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host or settings.host,
         port=settings.port if args.port is None else args.port,
     )
+    ensure_port_free(settings.host, settings.port)
     platform = Platform.from_settings(settings)
     services = platform.add_all(all_services())
-    app = create_app(
-        platform, graphql={subgraph_path(s.name): s for s in services}, name="dev"
-    )
+    app = create_app(platform, graphql={subgraph_path(s.name): s for s in services}, name="dev")
 
     def started(base: str) -> None:
         lines = [f"LMS platform running at {base} (data in {settings.data_dir.resolve()})"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lms.server import serve_app
+from lms.server import ensure_port_free, serve_app
 from lms.services import SERVICE_MODULES, get_service
 from shared.app import create_app
 from shared.config import Settings
@@ -32,6 +32,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host or settings.host,
         port=settings.port if args.port is None else args.port,
     )
+    ensure_port_free(settings.host, settings.port)
     platform = Platform.from_settings(settings)
     service = platform.add(spec)
     app = create_app(platform, graphql={"/graphql": service}, name=spec.name)

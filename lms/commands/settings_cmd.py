@@ -46,9 +46,7 @@ def _type_name(field: FieldInfo) -> str:
     base = args[0] if args else annotation
     return {str: "string", int: "integer", float: "number", bool: "boolean"}.get(
         base,  # type: ignore[arg-type]
-        getattr(base, "__name__", str(base)).replace("SecretStr", "secret").replace(
-            "Path", "path"
-        ),
+        getattr(base, "__name__", str(base)).replace("SecretStr", "secret").replace("Path", "path"),
     )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import time
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -39,7 +40,11 @@ Algorithm = Literal["ES256", "RS256", "EdDSA"]
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
 PublicKey = ec.EllipticCurvePublicKey | rsa.RSAPublicKey | ed25519.Ed25519PublicKey
 
-_REQUIRED_MEMBERS = {"EC": ("crv", "kty", "x", "y"), "RSA": ("e", "kty", "n"), "OKP": ("crv", "kty", "x")}
+_REQUIRED_MEMBERS = {
+    "EC": ("crv", "kty", "x", "y"),
+    "RSA": ("e", "kty", "n"),
+    "OKP": ("crv", "kty", "x"),
+}
 
 
 def jwk_thumbprint(jwk: dict[str, Any]) -> str:
@@ -51,10 +56,10 @@ def jwk_thumbprint(jwk: dict[str, Any]) -> str:
 
 def _public_jwk(public_key: PublicKey) -> dict[str, Any]:
     if isinstance(public_key, ec.EllipticCurvePublicKey):
-        return cast(dict[str, Any], ECAlgorithm.to_jwk(public_key, as_dict=True))
+        return ECAlgorithm.to_jwk(public_key, as_dict=True)
     if isinstance(public_key, rsa.RSAPublicKey):
-        return cast(dict[str, Any], RSAAlgorithm.to_jwk(public_key, as_dict=True))
-    return cast(dict[str, Any], OKPAlgorithm.to_jwk(public_key, as_dict=True))
+        return RSAAlgorithm.to_jwk(public_key, as_dict=True)
+    return OKPAlgorithm.to_jwk(public_key, as_dict=True)
 
 
 def _algorithm_of(private_key: PrivateKey) -> Algorithm:
@@ -173,7 +178,7 @@ class KeyStore:
         with self._locked():
             self.reload()
             ordered = self.keys()
-            for newer, older in zip(ordered, ordered[1:], strict=False):
+            for newer, older in itertools.pairwise(ordered):
                 if newer.created_at <= cutoff:
                     older.path.unlink(missing_ok=True)
                     removed.append(older.kid)

@@ -36,9 +36,7 @@ def permission_matches(granted: Iterable[str], permission: str) -> bool:
     """Whether ``permission`` (``resource:action``) is covered by the ``granted`` set."""
     resource, _action = _split(permission)
     granted = granted if isinstance(granted, (set, frozenset)) else set(granted)
-    return (
-        ALL_PERMISSIONS in granted or permission in granted or f"{resource}:*" in granted
-    )
+    return ALL_PERMISSIONS in granted or permission in granted or f"{resource}:*" in granted
 
 
 @dataclass(frozen=True, slots=True)

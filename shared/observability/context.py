@@ -55,9 +55,7 @@ def reset_tenant(token: Token[str | None]) -> None:
 
 
 @contextmanager
-def bind_context(
-    *, request_id: str | None = None, tenant: str | None = None
-) -> Iterator[None]:
+def bind_context(*, request_id: str | None = None, tenant: str | None = None) -> Iterator[None]:
     """Set the request id and/or tenant for the duration of a ``with`` block.
 
     Arguments left as ``None`` keep their current value (useful in background

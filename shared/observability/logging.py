@@ -112,7 +112,7 @@ class TextLogFormatter(logging.Formatter):
         # One record, one line: continuation lines (tracebacks) are indented.
         return super().format(record).replace("\n", "\n    ")
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+    def formatException(self, ei: Any) -> str:
         return redact_text(super().formatException(ei))
 
 
@@ -126,8 +126,11 @@ class JsonLogFormatter(JsonFormatter):
             reserved_attrs=[*RESERVED_ATTRS, *_NOT_EXTRA],
         )
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
-        return redact_text(super().formatException(ei))
+    def formatException(self, ei: Any) -> str | list[str]:  # type: ignore[override]
+        formatted = super().formatException(ei)
+        if isinstance(formatted, str):
+            return redact_text(formatted)
+        return [redact_text(line) for line in formatted]
 
     def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
         return {

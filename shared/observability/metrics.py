@@ -90,9 +90,7 @@ class MetricsRegistry:
         )
 
     # -- adding series ---------------------------------------------------------
-    def counter(
-        self, name: str, documentation: str, *, labelnames: Sequence[str] = ()
-    ) -> Counter:
+    def counter(self, name: str, documentation: str, *, labelnames: Sequence[str] = ()) -> Counter:
         """The counter ``name`` (``_total`` is appended on output), created on first use."""
         return self._get_or_create(
             Counter, name, lambda: Counter(name, documentation, labelnames, registry=self.registry)
@@ -233,7 +231,7 @@ class GraphQLMetrics(SchemaExtension):
 
         return make
 
-    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_operation(self) -> AsyncIterator[None]:
         started = time.perf_counter()
         failed = True
         try:
@@ -278,4 +276,3 @@ class GraphQLMetrics(SchemaExtension):
         if not _OPERATION_NAME.match(name):
             return OTHER
         return self.metrics.operation_name_label(name, limit=self.max_operation_names)
-

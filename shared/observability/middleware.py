@@ -22,7 +22,7 @@ from shared.observability.metrics import MetricsRegistry, default_metrics
 __all__ = [
     "REQUEST_ID_HEADER",
     "UNMATCHED_ROUTE",
-    "ObservabilityMiddleware",
+    "RequestContextMiddleware",
     "route_template",
 ]
 
@@ -34,7 +34,7 @@ _HEADER_KEY = REQUEST_ID_HEADER.lower().encode("latin-1")
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:+=/-]{1,128}$")
 
 
-class ObservabilityMiddleware:
+class RequestContextMiddleware:
     """Assigns a request id, echoes it as ``X-Request-ID`` and records HTTP metrics.
 
     An incoming ``X-Request-ID`` is kept when it is a plain token of at most 128
@@ -44,7 +44,7 @@ class ObservabilityMiddleware:
 
     Metrics are labelled with the matched route *template* (``/files/{key:path}``),
     never the raw path. Add the middleware to a Starlette app with
-    ``Middleware(ObservabilityMiddleware, service="courses")``.
+    ``Middleware(RequestContextMiddleware, service="courses")``.
     """
 
     def __init__(

@@ -19,14 +19,15 @@ _SENSITIVE_KEY = re.compile(
 )
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "Authorization: Bearer abc", "bearer abc"
-    (re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}"), rf"\1 {REDACTED}"),
+    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), rf"\1 {REDACTED}"),
+    (re.compile(r"(?i)\b(token)\s+[A-Za-z0-9._~+/=-]{8,}"), rf"\1 {REDACTED}"),
     # a JSON Web Token anywhere
     (re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), REDACTED),
     # key=value, key: value, "key": "value" for sensitive keys
     (
         re.compile(
             r"(?i)\b([\w-]*(?:token|passw(?:or)?d|secret|authorization|cookie|api[_-]?key))"
-            r"""(["']?\s*[:=]\s*["']?)(?!\[REDACTED\])([^"'&\s,;}\]]+)"""
+            r"""(["']?\s*[:=]\s*["']?)(?!\[REDACTED\]|(?:bearer|basic|token)\s)([^"'&\s,;}\]]+)"""
         ),
         rf"\1\2{REDACTED}",
     ),

@@ -42,8 +42,10 @@ class StorageLimits:
         allowed = self.allowed_content_types
         if allowed_content_types is not None:
             requested = frozenset(media_type(t) for t in allowed_content_types)
-            allowed = requested if allowed is None else frozenset(
-                t for t in requested if _matches(t, allowed)
+            allowed = (
+                requested
+                if allowed is None
+                else frozenset(t for t in requested if _matches(t, allowed))
             )
         return StorageLimits(max_bytes=limit, allowed_content_types=allowed)
 

@@ -1,0 +1,1 @@
+"""The platform's domains, one Strawberry federation subgraph per package."""
