@@ -13,7 +13,9 @@ from shared.service import ServiceSpec
 
 __all__ = ["SERVICE_MODULES", "UnknownService", "all_services", "get_service"]
 
-SERVICE_MODULES: dict[str, str] = {}
+SERVICE_MODULES: dict[str, str] = {
+    "audit": "subgraphs.audit.app",
+}
 
 
 class UnknownService(LookupError):

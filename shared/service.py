@@ -19,7 +19,7 @@ from sqlalchemy import MetaData, Table
 
 from shared.db import Database
 from shared.db.migrations import Migrations
-from shared.events import Event, OutboxRelay, TopicSpec
+from shared.events import Event, OutboxRelay, Subscription, TopicSpec
 
 if TYPE_CHECKING:
     import strawberry
@@ -69,7 +69,7 @@ class Service:
     database: Database
     relay: OutboxRelay | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    _subscriptions: list[Any] = field(default_factory=list)
+    _subscriptions: list[Subscription] = field(default_factory=list)
     _schema: strawberry.Schema | None = None
 
     @property
@@ -104,7 +104,7 @@ class Service:
                 asyncio.create_task(self.relay.run(), name=f"{self.name}-outbox-relay")
             )
         for consumer in self.spec.consumers:
-            subscription = await self.platform.bus.subscribe(
+            subscription = self.platform.bus.subscribe(
                 topics=list(consumer.topics),
                 group=f"{self.name}.{consumer.name}",
                 handler=consumer.handler(self),
@@ -113,7 +113,7 @@ class Service:
 
     async def stop(self) -> None:
         for subscription in self._subscriptions:
-            await subscription.close()
+            await subscription.stop()
         self._subscriptions.clear()
         if self.relay is not None:
             self.relay.stop()

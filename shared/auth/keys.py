@@ -146,7 +146,7 @@ class KeyStore:
             raise LookupError(f"no signing key in {self.directory}")
         return max(self._keys.values(), key=lambda k: (k.created_at, k.kid))
 
-    def keys(self) -> list[SigningKey]:
+    def signing_keys(self) -> list[SigningKey]:
         """Every key, newest first."""
         return sorted(self._keys.values(), key=lambda k: (k.created_at, k.kid), reverse=True)
 
@@ -155,7 +155,7 @@ class KeyStore:
 
     def jwks(self) -> dict[str, Any]:
         """The JSON Web Key Set of every key's public half (never a private part)."""
-        return {"keys": [key.public_jwk() for key in self.keys()]}
+        return {"keys": [key.public_jwk() for key in self.signing_keys()]}
 
     # -- changing ----------------------------------------------------------------
     def rotate(self, *, algorithm: Algorithm | None = None) -> SigningKey:
@@ -177,7 +177,7 @@ class KeyStore:
         removed: list[str] = []
         with self._locked():
             self.reload()
-            ordered = self.keys()
+            ordered = self.signing_keys()
             for newer, older in itertools.pairwise(ordered):
                 if newer.created_at <= cutoff:
                     older.path.unlink(missing_ok=True)

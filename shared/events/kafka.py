@@ -52,6 +52,7 @@ class KafkaBus:
         publish_timeout: float = 15.0,
         retry_initial: float = 0.2,
         retry_max: float = 10.0,
+        session_timeout: float = 10.0,
     ) -> None:
         self.bootstrap_servers = bootstrap_servers
         self.client_id = client_id
@@ -59,6 +60,7 @@ class KafkaBus:
         self.publish_timeout = publish_timeout
         self.retry_initial = retry_initial
         self.retry_max = retry_max
+        self.session_timeout = session_timeout
         self._topics = tuple(topics)
         self._producer: AIOKafkaProducer | None = None
         self._producer_lock = asyncio.Lock()
@@ -227,8 +229,8 @@ class KafkaSubscription:
                 group_id=self._group,
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",
-                session_timeout_ms=10_000,
-                heartbeat_interval_ms=500,
+                session_timeout_ms=int(self._bus.session_timeout * 1000),
+                heartbeat_interval_ms=int(min(500.0, self._bus.session_timeout * 1000 / 3)),
             )
             consumer.subscribe(list(self._topics), listener=_Assignment(self._ready))
             try:

@@ -25,9 +25,9 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
 
-from graphql import GraphQLError, GraphQLSyntaxError
 from shared.errors import PlatformError
 
 __all__ = [

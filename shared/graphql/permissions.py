@@ -15,11 +15,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from graphql import ExecutionResult, GraphQLError
 from shared.auth.principal import permission_matches
 from shared.errors import AuthenticationError, PermissionDenied
 from shared.graphql.context import principal_of

@@ -240,7 +240,7 @@ def _beyond(keys: Sequence[_Key], values: Sequence[Any], *, forward: bool) -> Co
     clauses = []
     for i, key in enumerate(keys):
         greater = key.descending != forward  # ascending + forward: k > v
-        step = key.expression < values[i] if greater else key.expression > values[i]
+        step = key.expression > values[i] if greater else key.expression < values[i]
         equal = [keys[j].expression == values[j] for j in range(i)]
         clauses.append(and_(*equal, step))
     return or_(*clauses) if clauses else false()
@@ -337,9 +337,9 @@ def paginate_list(
     )
     start, end = 0, len(items)
     if after is not None:
-        start = max(start, decode_cursor(after, size=1, field="after")[0] + 1)
+        start = max(start, _position(after, field="after") + 1)
     if before is not None:
-        end = min(end, decode_cursor(before, size=1, field="before")[0])
+        end = min(end, _position(before, field="before"))
     end = max(start, end)
     if backward:
         lo, hi = max(start, end - size), end
@@ -352,6 +352,16 @@ def paginate_list(
         has_previous_page=(lo > start) if backward else (after is not None and start > 0),
         total_count=len(items),
     )
+
+
+def _position(cursor: str, *, field: str) -> int:
+    [position] = decode_cursor(cursor, size=1, field=field)
+    if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+        raise BadUserInput(
+            f"Invalid cursor for `{field}`: pass a cursor from this connection, unchanged.",
+            field=field,
+        )
+    return position
 
 
 # -- GraphQL types ------------------------------------------------------------------------

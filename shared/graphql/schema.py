@@ -21,10 +21,9 @@ from shared.graphql.errors import ErrorFormatter, log_errors
 from shared.graphql.permissions import RejectInvalidCredentials
 
 if TYPE_CHECKING:
+    from graphql import GraphQLError
     from strawberry.schema.config import StrawberryConfig
     from strawberry.types import ExecutionContext
-
-    from graphql import GraphQLError
 
 __all__ = ["FEDERATION_VERSION", "SubgraphSchema", "build_subgraph_schema", "print_sdl"]
 

@@ -22,6 +22,7 @@ from shared.events import (
     create_event_bus,
     ensure_topics,
 )
+from tests.outbox_service import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -37,17 +38,16 @@ async def bus(
         settings: Settings = request.getfixturevalue("kafka_settings")
         await ensure_topics(settings, test_topics)
         bus = KafkaBus.from_settings(
-            settings, topics=test_topics, retry_initial=0.01, retry_max=0.05, publish_timeout=5
+            settings,
+            topics=test_topics,
+            retry_initial=0.01,
+            retry_max=0.05,
+            publish_timeout=5,
+            session_timeout=2,
         )
     await bus.start()
     yield bus
     await bus.close()
-
-
-async def eventually(check: Callable[[], bool], *, timeout: float = 20.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not check():
-            await asyncio.sleep(0.02)
 
 
 def course_event(tenant: str, n: int) -> Event:
@@ -69,7 +69,7 @@ async def test_subscriber_gets_every_event_in_order_per_tenant(
 
     # when a group subscribes (it starts from the earliest event)
     bus.subscribe(topics=[test_topics[0].name], group="g1", handler=handle)
-    await eventually(lambda: len(seen) >= 30)
+    await wait_until(lambda: len(seen) >= 30)
     # then each event arrived once, each college's events in publication order
     assert sorted(e.id for e in seen) == sorted(e.id for e in events)
     for tenant in {e.tenant for e in events}:
@@ -100,13 +100,14 @@ async def test_members_share_a_group_and_every_group_gets_everything(
     # when 60 events of 20 colleges are published
     events = [course_event(f"college-{n % 20}", n) for n in range(60)]
     await bus.publish(events)
-    await eventually(lambda: len(handled["a1"]) + len(handled["a2"]) >= 60)
-    await eventually(lambda: len(handled["b1"]) >= 60)
+    await wait_until(lambda: len(handled["a1"]) + len(handled["a2"]) >= 60)
+    await wait_until(lambda: len(handled["b1"]) >= 60)
     await asyncio.sleep(0.3)
     # then group a handled each event once, split over both members; group b got all
     ids = sorted(e.id for e in events)
     assert sorted(handled["a1"] + handled["a2"]) == ids
-    assert handled["a1"] and handled["a2"]
+    assert handled["a1"]
+    assert handled["a2"]
     assert sorted(handled["b1"]) == ids
 
 
@@ -128,7 +129,7 @@ async def test_failing_handler_is_retried_and_offset_not_committed(
     await bus.publish(first)
     subscription = bus.subscribe(topics=[topic], group="g", handler=flaky)
     # then it is retried until it succeeds, and the next event waits for it
-    await eventually(lambda: done == [0, 1])
+    await wait_until(lambda: done == [0, 1])
     assert attempts[first[0].id] == 4
     # when the member leaves and a new member of the group joins
     await subscription.stop()
@@ -139,7 +140,7 @@ async def test_failing_handler_is_retried_and_offset_not_committed(
 
     bus.subscribe(topics=[topic], group="g", handler=record)
     await bus.publish([course_event("college-1", 2)])
-    await eventually(lambda: 2 in later)
+    await wait_until(lambda: 2 in later)
     # then it resumes after the committed events
     assert later == [2]
 
@@ -159,7 +160,7 @@ async def test_publish_routes_by_domain_and_rejects_unknown(
             course_event("college-1", 1),
         ]
     )
-    await eventually(lambda: len(users) >= 1)
+    await wait_until(lambda: len(users) >= 1)
     await asyncio.sleep(0.2)
     assert users == ["user.created"]
     with pytest.raises(UnknownEventType):
@@ -187,7 +188,8 @@ async def test_unreachable_kafka_fails_with_one_line_naming_the_setting(
             await bus.ping()
         message = str(ping_error.value)
         assert "\n" not in message
-        assert address in message and "LMS_KAFKA_BOOTSTRAP_SERVERS" in message
+        assert address in message
+        assert "LMS_KAFKA_BOOTSTRAP_SERVERS" in message
         with pytest.raises(PublishError, match="LMS_KAFKA_BOOTSTRAP_SERVERS"):
             await bus.publish([course_event("college-1", 1)])
     finally:

@@ -31,16 +31,16 @@ def test_rfc7638_example_thumbprint() -> None:
 @pytest.mark.parametrize("algorithm", ["ES256", "RS256", "EdDSA"])
 def test_first_open_generates_a_private_key_file(tmp_path: Path, algorithm: Algorithm) -> None:
     store = KeyStore.open(tmp_path / "keys", algorithm=algorithm)
-    [key] = store.keys()
+    [key] = store.signing_keys()
     assert key.algorithm == algorithm
     assert stat.S_IMODE(key.path.stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "keys").stat().st_mode) == 0o700
     assert key.path.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
     assert key.kid == jwk_thumbprint(key.public_jwk())
     # reopening loads the same key instead of making another
-    assert [k.kid for k in KeyStore.open(tmp_path / "keys", algorithm=algorithm).keys()] == [
-        key.kid
-    ]
+    assert [
+        k.kid for k in KeyStore.open(tmp_path / "keys", algorithm=algorithm).signing_keys()
+    ] == [key.kid]
 
 
 def test_from_settings_uses_the_key_folder_and_algorithm(tmp_path: Path) -> None:
@@ -66,11 +66,11 @@ def test_rotate_makes_a_new_active_key_and_retire_removes_old_ones(tmp_path: Pat
     first = store.active
     second = store.rotate()
     assert store.active.kid == second.kid != first.kid
-    assert {k.kid for k in store.keys()} == {first.kid, second.kid}
+    assert {k.kid for k in store.signing_keys()} == {first.kid, second.kid}
     # replaced only just now: kept for an hour-long grace period
     assert store.retire(older_than=timedelta(hours=1)) == []
     assert store.retire(older_than=timedelta(0)) == [first.kid]
-    assert [k.kid for k in store.keys()] == [second.kid]
+    assert [k.kid for k in store.signing_keys()] == [second.kid]
     assert not first.path.exists()
     # the active key is never retired
     assert store.retire(older_than=timedelta(0)) == []

@@ -89,6 +89,8 @@ def test_claims_round_trip() -> None:
         ({"sub": "u", "college": 5}, "'college' must be a string"),
     ],
 )
-def test_malformed_claims_are_authentication_errors(claims: dict[str, object], message: str) -> None:
+def test_malformed_claims_are_authentication_errors(
+    claims: dict[str, object], message: str
+) -> None:
     with pytest.raises(AuthenticationError, match=message):
         Principal.from_claims(claims)

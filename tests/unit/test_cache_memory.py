@@ -84,7 +84,7 @@ async def test_ttl_must_be_positive() -> None:
         await cache.set("k", b"v", ttl=0)
 
 
-def test_factory_picks_memory_with_the_configured_prefix(tmp_path: object) -> None:
+def test_factory_picks_memory_with_the_configured_prefix() -> None:
     cache = create_cache(Settings.load({}, cache_key_prefix="svc:"))
 
     assert isinstance(cache, MemoryCache)

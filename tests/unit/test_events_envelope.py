@@ -56,14 +56,18 @@ def test_rejects_malformed_type(bad: str) -> None:
 
 def test_rejects_naive_time() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        Event(
-            id="1", type="a.b", source="s", time=datetime(2024, 1, 1), tenant=None, subject="x"
-        )
+        Event(id="1", type="a.b", source="s", time=datetime(2024, 1, 1), tenant=None, subject="x")
 
 
 @pytest.mark.parametrize(
-    "raw", [b"", b"[]", b'{"id": "1"}', b'{"id":"1","type":"a.b","source":"s",'
-            b'"time":"yesterday","tenant":null,"subject":"x","data":{}}']
+    "raw",
+    [
+        b"",
+        b"[]",
+        b'{"id": "1"}',
+        b'{"id":"1","type":"a.b","source":"s",'
+        b'"time":"yesterday","tenant":null,"subject":"x","data":{}}',
+    ],
 )
 def test_from_json_rejects_garbage(raw: bytes) -> None:
     with pytest.raises(EventDecodeError):

@@ -131,7 +131,7 @@ def codes(result: strawberry.types.ExecutionResult) -> list[str]:
 
 async def test_sdl_is_federation_v2_with_key_and_service_field() -> None:
     sdl = print_sdl(schema)
-    assert "@link(url: \"https://specs.apollo.dev/federation/v2" in sdl
+    assert '@link(url: "https://specs.apollo.dev/federation/v2' in sdl
     assert 'type Course @key(fields: "id")' in sdl
     assert "Requires permission: `course:grade`." in sdl
     result = await schema.execute("{ _service { sdl } }", context_value=context())
@@ -141,17 +141,21 @@ async def test_sdl_is_federation_v2_with_key_and_service_field() -> None:
 
 
 async def test_entities_resolve_by_key() -> None:
-    query = 'query { _entities(representations: [{__typename: "Course", id: "2"}]) ' \
+    query = (
+        'query { _entities(representations: [{__typename: "Course", id: "2"}]) '
         "{ ... on Course { id title } } }"
+    )
     result = await schema.execute(query, context_value=context())
     assert result.errors is None
     assert result.data == {"_entities": [{"id": "2", "title": "Course 2"}]}
 
 
 async def test_connection_pages_through_a_list() -> None:
-    query = "query($after: String) { courses(first: 3, after: $after) { totalCount " \
-        "edges { cursor node { id } } nodes { title } " \
+    query = (
+        "query($after: String) { courses(first: 3, after: $after) { totalCount "
+        "edges { cursor node { id } } nodes { title } "
         "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"
+    )
     seen: list[str] = []
     after = None
     while True:
@@ -208,7 +212,8 @@ async def test_is_authenticated_rejects_anonymous_callers() -> None:
 
 
 async def test_has_permission_guards_a_field() -> None:
-    query = '{ course(id: "%s") { id gradingNotes } }' % to_global_id("Course", "1")
+    gid = to_global_id("Course", "1")
+    query = f'{{ course(id: "{gid}") {{ id gradingNotes }} }}'
     result = await schema.execute(query, context_value=context(STUDENT))
     assert codes(result) == ["FORBIDDEN"]
     assert result.errors is not None
@@ -295,9 +300,7 @@ mutation($titles: [String!]!) {
 async def test_mutation_returns_the_object_on_success() -> None:
     result = await schema.execute(MUTATION, {"titles": ["Algebra"]}, context_value=context(ADMIN))
     assert result.errors is None
-    assert result.data == {
-        "courseCreate": {"courses": [{"title": "Algebra"}], "errors": []}
-    }
+    assert result.data == {"courseCreate": {"courses": [{"title": "Algebra"}], "errors": []}}
 
 
 async def test_domain_errors_become_payload_errors_with_index() -> None:
