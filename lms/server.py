@@ -47,7 +47,7 @@ async def serve_app(
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started and not task.done():
+    while not server.started and not task.done():  # noqa: ASYNC110 (uvicorn offers no event)
         await asyncio.sleep(0.05)
     if server.started and on_started is not None:
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host

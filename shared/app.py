@@ -30,7 +30,7 @@ from shared.observability import (
 )
 from shared.runtime import Platform
 from shared.service import Service
-from shared.storage import storage_routes
+from shared.storage import LocalObjectStore, storage_routes
 
 __all__ = ["create_app"]
 
@@ -77,7 +77,7 @@ def create_app(
     ]
     if settings.metrics_enabled:
         routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
-    if settings.storage_backend == "local":
+    if isinstance(platform.storage, LocalObjectStore):
         routes.extend(storage_routes(platform.storage))
     for path, service in graphql.items():
         endpoint = ServiceGraphQL(service)
@@ -112,8 +112,11 @@ class ServiceGraphQL(GraphQL[RequestContext, None]):
         self.service = service
 
     async def get_context(
-        self, request: Request | WebSocket, response: Response | None
+        self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
         return await RequestContext.from_request(
-            request, response, verifier=self.service.platform.verifier, runtime=self.service
+            request,
+            response if isinstance(response, Response) else None,
+            verifier=self.service.platform.verifier,
+            runtime=self.service,
         )

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["ENV_PREFIX", "SettingsError", "Settings"]
+__all__ = ["ENV_PREFIX", "Settings", "SettingsError"]
 
 ENV_PREFIX = "LMS_"
 
@@ -197,9 +197,7 @@ class Settings(BaseSettings):
         return {ENV_PREFIX + name.upper() for name in cls.model_fields}
 
     @classmethod
-    def load(
-        cls, environ: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Read settings from ``environ`` (default: the process environment).
 
         Raises :class:`SettingsError` with one line naming the setting at fault, for an
@@ -209,7 +207,10 @@ class Settings(BaseSettings):
         env = dict(os.environ if environ is None else environ)
         known = cls.env_names()
         unknown = sorted(
-            k for k in env if k.upper().startswith(ENV_PREFIX) and k.upper() not in known
+            k
+            for k in env
+            if k.upper().startswith(ENV_PREFIX)
+            and k.upper() not in known
             and not k.upper().startswith("LMS_TEST_")
         )
         if unknown:
@@ -218,7 +219,7 @@ class Settings(BaseSettings):
                 "(see docs/configuration.md for the list)"
             )
         values: dict[str, Any] = {
-            k[len(ENV_PREFIX):].lower(): v
+            k[len(ENV_PREFIX) :].lower(): v
             for k, v in env.items()
             if k.upper() in known and v != ""
         }

@@ -82,7 +82,6 @@ class Platform:
         await self.pubsub.disconnect()
         for backend in (self.bus, self.storage, self.cache):
             await backend.close()
-        await self.verifier.close()
         self.started = False
 
     def checks(self) -> dict[str, Check]:
@@ -97,14 +96,14 @@ class Platform:
             checks[f"database:{name}"] = service.database.ping
         return checks
 
-    async def readiness(self, *, timeout: float = 3.0) -> dict[str, str | None]:
+    async def readiness(self, *, limit: float = 3.0) -> dict[str, str | None]:
         """Run every check concurrently: name -> None when fine, else the reason."""
 
         async def run(check: Check) -> str | None:
             try:
-                await asyncio.wait_for(check(), timeout)
+                await asyncio.wait_for(check(), limit)
             except TimeoutError:
-                return f"no answer within {timeout:g}s"
+                return f"no answer within {limit:g}s"
             except Exception as exc:
                 return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             return None

@@ -9,6 +9,7 @@ import pytest
 pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.kafka",
+    "tests.fixtures.platform",
     "tests.fixtures.redis",
     "tests.fixtures.s3",
 ]

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from starlette.applications import Starlette
+
 from lms.server import ensure_port_free, serve_app
 from lms.services import all_services
 from shared.app import create_app
 from shared.config import Settings
 from shared.runtime import Platform
 
-__all__ = ["add_parser", "run", "subgraph_path"]
+__all__ = ["add_parser", "create_dev_app", "run", "subgraph_path"]
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,6 +29,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def subgraph_path(name: str) -> str:
     return f"/subgraphs/{name}/graphql"
+
+
+def create_dev_app(settings: Settings) -> Starlette:
+    """Every registered service on one platform, each subgraph at ``/subgraphs/NAME/graphql``."""
+    platform = Platform.from_settings(settings)
+    services = platform.add_all(all_services())
+    return create_app(platform, graphql={subgraph_path(s.name): s for s in services}, name="dev")
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:

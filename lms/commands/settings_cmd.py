@@ -43,11 +43,12 @@ def _type_name(field: FieldInfo) -> str:
         return " \\| ".join(f"`{a}`" for a in typing.get_args(annotation))
     if args and typing.get_origin(args[0]) is typing.Literal:
         return " \\| ".join(f"`{a}`" for a in typing.get_args(args[0]))
-    base = args[0] if args else annotation
-    return {str: "string", int: "integer", float: "number", bool: "boolean"}.get(
-        base,  # type: ignore[arg-type]
-        getattr(base, "__name__", str(base)).replace("SecretStr", "secret").replace("Path", "path"),
-    )
+    base: Any = args[0] if args else annotation
+    names: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
+    if base in names:
+        return names[base]
+    name = str(getattr(base, "__name__", base))
+    return name.replace("SecretStr", "secret").replace("Path", "path")
 
 
 def _default(field: FieldInfo) -> str:

@@ -3,6 +3,8 @@
 See ``docs/events.md`` for how a service publishes and consumes events.
 """
 
+from __future__ import annotations
+
 from shared.events.bus import EventBus, Handler, Subscription, create_event_bus
 from shared.events.consumer import IdempotentConsumer, SessionHandler, processed_events_table
 from shared.events.envelope import Event, EventDecodeError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -62,7 +62,7 @@ class AuditEntry:
             actor_id=strawberry.ID(row.actor_id) if row.actor_id else None,
             occurred_at=_utc(row.occurred_at),
             recorded_at=_utc(row.recorded_at),
-            data=row.data,
+            data=cast(JSON, row.data),
         )
 
     @classmethod
@@ -122,7 +122,7 @@ class AuditLogOrder:
 
 @strawberry.type
 class Query:
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]
         permission_classes=[HasPermission(READ)],
         description=permission_field_description(
             "The audit log of the caller's college, newest first; pages of at most 100.", READ
@@ -169,4 +169,3 @@ class Query:
 
 def build_schema(_: Service) -> Any:
     return build_subgraph_schema(query=Query, types=[AuditEntry])
-

@@ -67,7 +67,7 @@ class AuditFilter:
             )
 
 
-def entries_query(*, college_id: str, filter: AuditFilter | None = None) -> Select[tuple[AuditEntry]]:
+def entries_query(*, college_id: str, filter: AuditFilter | None = None) -> Select[AuditEntry]:
     """The entries of one college matching ``filter`` (unordered; the caller pages)."""
     query = select(AuditEntry).where(AuditEntry.college_id == college_id)
     if filter is None:

@@ -33,7 +33,7 @@ async def test_transaction_commits_and_rolls_back(db_settings: Settings, tmp_pat
         # when one transaction succeeds and another fails half-way
         async with db.transaction() as session:
             session.add(Widget(name="a"))
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError):  # noqa: PT012 (the failure is mid-transaction)
             async with db.transaction() as session:
                 session.add(Widget(name="b"))
                 await session.flush()

@@ -36,8 +36,10 @@ def test_misspelt_setting_is_refused(
     monkeypatch.setenv("LMS_DATABSE_BACKEND", "postgres")
     code, _, err = _run(["settings"], capsys)
     assert code == 2
-    assert err == "lms: unknown setting LMS_DATABSE_BACKEND: no such LMS_ variable " \
+    assert (
+        err == "lms: unknown setting LMS_DATABSE_BACKEND: no such LMS_ variable "
         "(see docs/configuration.md for the list)\n"
+    )
 
 
 def test_taken_port_is_one_line(
