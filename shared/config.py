@@ -86,6 +86,12 @@ class Settings(BaseSettings):
         description="Idempotent producer (no duplicates from producer retries). Turn off only "
         "for Kafka-protocol brokers without `InitProducerId`, such as the `tansu` test broker.",
     )
+    kafka_session_timeout: float = Field(
+        10.0,
+        ge=1,
+        description="Seconds a consumer may go silent before its group rebalances. Lower "
+        "means faster fail-over and joins, higher tolerates longer pauses.",
+    )
     outbox_poll_interval: float = Field(
         0.5, gt=0, description="Seconds between outbox relay polls when idle."
     )

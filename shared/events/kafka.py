@@ -75,7 +75,7 @@ class KafkaBus:
             client_id=settings.kafka_client_id,
             idempotence=settings.kafka_idempotence,
             topics=topics,
-            **options,
+            **{"session_timeout": settings.kafka_session_timeout, **options},
         )
 
     async def start(self) -> None:
