@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import errno
 import socket
@@ -11,8 +12,23 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from lms.errors import CommandError
+from shared.config import Settings
 
-__all__ = ["ensure_port_free", "serve_app"]
+__all__ = ["add_listen_arguments", "ensure_port_free", "listen_settings", "serve_app"]
+
+
+def add_listen_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--host`` and ``--port``, overriding ``LMS_HOST`` and ``LMS_PORT``."""
+    parser.add_argument("--host", help="interface to bind (default: LMS_HOST, 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default: LMS_PORT, 4000)")
+
+
+def listen_settings(args: argparse.Namespace, settings: Settings) -> Settings:
+    """``settings`` with the host and port given on the command line, if any."""
+    return settings.with_overrides(
+        host=args.host or settings.host,
+        port=settings.port if args.port is None else args.port,
+    )
 
 
 def ensure_port_free(host: str, port: int) -> None:

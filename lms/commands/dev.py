@@ -7,7 +7,7 @@ import sys
 
 from starlette.applications import Starlette
 
-from lms.server import ensure_port_free, serve_app
+from lms.server import add_listen_arguments, ensure_port_free, listen_settings, serve_app
 from lms.services import all_services
 from shared.app import create_app
 from shared.config import Settings
@@ -23,8 +23,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         description="Run every service in one process, on the backends the settings choose "
         "(embedded by default: SQLite, in-memory bus and cache, local files in LMS_DATA_DIR).",
     )
-    parser.add_argument("--host", help="interface to bind (default: LMS_HOST, 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port to listen on (default: LMS_PORT, 4000)")
+    add_listen_arguments(parser)
 
 
 def subgraph_path(name: str) -> str:
@@ -39,10 +38,7 @@ def create_dev_app(settings: Settings) -> Starlette:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    settings = settings.with_overrides(
-        host=args.host or settings.host,
-        port=settings.port if args.port is None else args.port,
-    )
+    settings = listen_settings(args, settings)
     ensure_port_free(settings.host, settings.port)
     platform = Platform.from_settings(settings)
     services = platform.add_all(all_services())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lms.server import ensure_port_free, serve_app
+from lms.server import add_listen_arguments, ensure_port_free, listen_settings, serve_app
 from lms.services import SERVICE_MODULES, get_service
 from shared.app import create_app
 from shared.config import Settings
@@ -22,16 +22,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         f"Services: {', '.join(sorted(SERVICE_MODULES)) or 'none yet'}.",
     )
     parser.add_argument("name", help="the service to run")
-    parser.add_argument("--host", help="interface to bind (default: LMS_HOST)")
-    parser.add_argument("--port", type=int, help="port to listen on (default: LMS_PORT)")
+    add_listen_arguments(parser)
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     spec = get_service(args.name)
-    settings = settings.with_overrides(
-        host=args.host or settings.host,
-        port=settings.port if args.port is None else args.port,
-    )
+    settings = listen_settings(args, settings)
     ensure_port_free(settings.host, settings.port)
     platform = Platform.from_settings(settings)
     service = platform.add(spec)
