@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from lms.commands import dev, migrate, serve, settings_cmd, token, topics
+from lms.commands import dev, gateway, migrate, serve, settings_cmd, token, topics
 from lms.errors import CommandError
 from lms.services import UnknownService
 from shared.config import Settings, SettingsError
@@ -27,6 +27,7 @@ COMMANDS: dict[str, ModuleType] = {
     "topics": topics,
     "settings": settings_cmd,
     "token": token,
+    "gateway": gateway,
 }
 
 

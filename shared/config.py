@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["ENV_PREFIX", "Settings", "SettingsError"]
@@ -165,6 +165,38 @@ class Settings(BaseSettings):
     )
     metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at `/metrics`.")
 
+    # -- gateway ---------------------------------------------------------------
+    gateway_supergraph: Path | None = Field(
+        None,
+        description="Supergraph file `lms gateway` serves when `--supergraph` is not given.",
+    )
+    gateway_subgraph_urls: str = Field(
+        "",
+        description="Subgraph URLs replacing those in the supergraph, as "
+        "`name=url,name=url` (for example `courses=http://courses:8000/graphql`).",
+    )
+    gateway_subgraph_timeout: float = Field(
+        10.0, gt=0, description="Seconds the gateway waits for one subgraph request."
+    )
+    gateway_deduplicate: bool = Field(
+        True,
+        description="Send identical concurrent subgraph queries once and share the answer.",
+    )
+    gateway_plan_cache_size: int = Field(
+        1000,
+        ge=1,
+        description="Query plans kept in memory; parsed and validated documents are kept as many.",
+    )
+    gateway_workers: int = Field(
+        1, ge=1, le=256, description="Worker processes of `lms gateway` (uvicorn workers)."
+    )
+
+    @field_validator("gateway_subgraph_urls")
+    @classmethod
+    def _check_subgraph_urls(cls, value: str) -> str:
+        _subgraph_url_pairs(value)
+        return value
+
     # -- derived values --------------------------------------------------------
     @property
     def is_development(self) -> bool:
@@ -195,6 +227,11 @@ class Settings(BaseSettings):
     @property
     def effective_jwt_keys_dir(self) -> Path:
         return self.jwt_keys_dir or self.data_dir / "keys"
+
+    @property
+    def gateway_subgraph_url_overrides(self) -> dict[str, str]:
+        """``gateway_subgraph_urls`` as a mapping of subgraph name to URL."""
+        return _subgraph_url_pairs(self.gateway_subgraph_urls)
 
     # -- loading ---------------------------------------------------------------
     @classmethod
@@ -253,3 +290,19 @@ def _one_line(exc: ValidationError) -> str:
     if "expected" in ctx:
         message = f"expected {ctx['expected']}"
     return f"invalid setting {name}{shown}: {message}"
+
+
+def _subgraph_url_pairs(value: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in value.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        name, sep, url = item.partition("=")
+        name, url = name.strip(), url.strip()
+        if not sep or not name or not url:
+            raise ValueError(f"expected name=url pairs separated by commas, got {item!r}")
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"the URL of subgraph {name} must start with http:// or https://")
+        pairs[name] = url
+    return pairs

@@ -1,5 +1,7 @@
 """Query planning: an operation against the API schema becomes a tree of subgraph fetches."""
 
+from gateway.planner.cache import PlanCache
+from gateway.planner.errors import PlanningError
 from gateway.planner.plan import (
     ConditionNode,
     FetchNode,
@@ -9,13 +11,19 @@ from gateway.planner.plan import (
     QueryPlan,
     SequenceNode,
 )
+from gateway.planner.planner import QueryPlanner
+from gateway.planner.pretty import pretty_format
 
 __all__ = [
     "ConditionNode",
     "FetchNode",
     "FlattenNode",
     "ParallelNode",
+    "PlanCache",
     "PlanNode",
+    "PlanningError",
     "QueryPlan",
+    "QueryPlanner",
     "SequenceNode",
+    "pretty_format",
 ]

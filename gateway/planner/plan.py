@@ -131,6 +131,12 @@ class QueryPlan:
     node: PlanNode | None = None
     extras: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    def pretty(self) -> str:
+        """This plan in Apollo's pretty format (``prettyFormatQueryPlan``)."""
+        from gateway.planner.pretty import pretty_format
+
+        return pretty_format(self)
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": "QueryPlan"}
         if self.node is not None:

@@ -1,0 +1,287 @@
+"""The gateway's request pipeline: from a GraphQL request to a GraphQL response.
+
+``Gateway.execute`` runs, for every request: parse (cached by query text) →
+validate against the API schema (cached with the parse) → resolve the
+operation → refuse a mutation over ``GET`` → coerce the variables → plan
+(cached by query text and operation name) → execute the plan over the
+subgraphs. Every failure before execution is a GraphQL error with
+``extensions.code`` (see :class:`~gateway.engine.codes.ErrorCode`); a failing
+subgraph gives partial data and errors, never an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from graphql import OperationType
+from graphql.execution.values import get_variable_values
+
+from gateway.engine.codes import ErrorCode
+from gateway.engine.documents import DocumentCache
+from gateway.engine.errors import GatewayConfigError
+from gateway.engine.forwarding import subgraph_headers
+from gateway.engine.request import GatewayResponse, GraphQLRequest, Outcome
+from gateway.planner.errors import PlanningError
+
+if TYPE_CHECKING:
+    from gateway.supergraph import Supergraph
+    from gateway.transport import Transport
+    from shared.config import Settings
+
+__all__ = [
+    "HEALTH_CHECK_QUERY",
+    "QUERY_PLAN_HEADER",
+    "READINESS_TIMEOUT",
+    "Gateway",
+    "load_supergraph",
+]
+
+logger = logging.getLogger(__name__)
+
+QUERY_PLAN_HEADER = "x-lms-query-plan"
+"""Request header asking for the query plan in ``extensions.queryPlan`` (development only)."""
+
+HEALTH_CHECK_QUERY = "query __ApolloServiceHealthCheck__ { __typename }"
+"""The query readiness checks send to every subgraph (Apollo Gateway's)."""
+
+READINESS_TIMEOUT = 2.0
+"""Longest wait, in seconds, for one subgraph's answer to a readiness check."""
+
+_NO_VARIABLES: dict[str, Any] = {}
+
+
+class Gateway:
+    """Serves the API schema of ``supergraph`` by planning and executing over ``transports``.
+
+    ``transports`` maps every subgraph name to the transport reaching it. With
+    ``development`` on, a request carrying ``x-lms-query-plan: true`` gets its
+    query plan in ``extensions.queryPlan``. ``plan_cache_size`` bounds both the
+    plan cache and the cache of parsed documents.
+    """
+
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        transports: Mapping[str, Transport],
+        *,
+        plan_cache_size: int = 1000,
+        deduplicate: bool = True,
+        development: bool = False,
+        readiness_timeout: float = READINESS_TIMEOUT,
+        on_close: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        from gateway.executor import Executor
+        from gateway.planner import PlanCache, QueryPlanner
+
+        missing = sorted(set(supergraph.subgraphs) - set(transports))
+        if missing:
+            raise GatewayConfigError(f"no transport for subgraph {missing[0]}")
+        self.supergraph = supergraph
+        self.schema = supergraph.api_schema
+        self.transports = dict(transports)
+        self.development = development
+        self._documents = DocumentCache(self.schema, size=plan_cache_size)
+        self._plans = PlanCache(QueryPlanner(supergraph), plan_cache_size)
+        self._executor = Executor(self.schema, self.transports, deduplicate=deduplicate)
+        self.readiness_timeout = readiness_timeout
+        self._on_close = on_close
+
+    # -- construction ------------------------------------------------------------
+    @classmethod
+    def from_settings(cls, settings: Settings, supergraph_path: Path | str) -> Gateway:
+        """A gateway on the supergraph file at ``supergraph_path``, reaching subgraphs over HTTP.
+
+        Subgraph URLs come from the supergraph, replaced by those in
+        ``settings.gateway_subgraph_urls``. Every transport shares one pooled
+        HTTP client, closed by :meth:`close`. Raises :class:`GatewayConfigError`
+        (one line) for a missing or invalid file or an unknown subgraph name.
+        """
+        supergraph = load_supergraph(settings, supergraph_path)
+
+        from gateway.transport import HttpTransport, create_http_client
+
+        timeout = settings.gateway_subgraph_timeout
+        client = create_http_client(timeout=timeout)
+        transports: dict[str, Transport] = {
+            name: HttpTransport(name, info.url, timeout=timeout, client=client)
+            for name, info in supergraph.subgraphs.items()
+        }
+        return cls(
+            supergraph,
+            transports,
+            plan_cache_size=settings.gateway_plan_cache_size,
+            deduplicate=settings.gateway_deduplicate,
+            development=settings.is_development,
+            readiness_timeout=min(READINESS_TIMEOUT, timeout),
+            on_close=client.aclose,
+        )
+
+    async def close(self) -> None:
+        """Close the transports and release the connections to the subgraphs."""
+        on_close, self._on_close = self._on_close, None
+        try:
+            await asyncio.gather(*(t.close() for t in self.transports.values()))
+        finally:
+            if on_close is not None:
+                await on_close()
+
+    # -- requests ----------------------------------------------------------------
+    async def execute(
+        self,
+        request: GraphQLRequest,
+        *,
+        headers: Mapping[str, str],
+        method: str = "POST",
+    ) -> GatewayResponse:
+        """Answer ``request``; ``headers`` are the client's HTTP headers, ``method`` its verb."""
+        prepared = self._documents.get(request.query)
+        document = prepared.document
+        if document is None:
+            return GatewayResponse({"errors": list(prepared.errors)}, Outcome.REQUEST_ERROR)
+        operation = prepared.operation(request.operation_name)
+        if isinstance(operation, str):
+            return GatewayResponse.error(
+                operation,
+                code=ErrorCode.OPERATION_RESOLUTION_FAILURE,
+                outcome=Outcome.REQUEST_ERROR,
+            )
+        if method == "GET" and operation.operation is OperationType.MUTATION:
+            return GatewayResponse.error(
+                "Can only perform a mutation operation from a POST request.",
+                code=ErrorCode.BAD_REQUEST,
+                outcome=Outcome.METHOD_NOT_ALLOWED,
+                headers={"Allow": "POST"},
+            )
+
+        if operation.variable_definitions:
+            coerced = get_variable_values(
+                self.schema, operation.variable_definitions, dict(request.variables or {})
+            )
+            if isinstance(coerced, list):
+                return GatewayResponse(
+                    {"errors": [_user_input_error(e.formatted) for e in coerced]},
+                    Outcome.REQUEST_ERROR,
+                )
+            variables: dict[str, Any] = coerced.coerced
+        else:
+            variables = _NO_VARIABLES
+
+        operation_name = operation.name.value if operation.name else None
+        try:
+            plan = self._plans.get_or_plan(request.query, document, operation_name)
+        except PlanningError as exc:
+            return GatewayResponse(
+                {"errors": [{"message": str(exc), "extensions": {"code": exc.code}}]},
+                Outcome.REQUEST_ERROR,
+            )
+        except Exception:
+            logger.exception("planning failed for operation %s", operation_name or "<anonymous>")
+            return GatewayResponse.error(
+                "The operation could not be planned; the gateway's log has the details.",
+                code=ErrorCode.QUERY_PLANNING_FAILED,
+                outcome=Outcome.SERVER_ERROR,
+            )
+
+        try:
+            result = await self._executor.execute(
+                plan,
+                document,
+                operation_name=operation_name,
+                variables=variables,
+                headers=subgraph_headers(headers),
+            )
+        except Exception:
+            logger.exception("execution failed for operation %s", operation_name or "<anonymous>")
+            return GatewayResponse.error(
+                "Internal server error.",
+                code=ErrorCode.INTERNAL_SERVER_ERROR,
+                outcome=Outcome.SERVER_ERROR,
+            )
+        body: dict[str, Any] = result.to_dict()
+        if self.development and _asks_for_plan(headers):
+            extensions = body.setdefault("extensions", {})
+            extensions["queryPlan"] = plan.to_json()
+        return GatewayResponse(body, Outcome.EXECUTED)
+
+    # -- readiness ---------------------------------------------------------------
+    async def readiness(self) -> dict[str, str | None]:
+        """Each subgraph's name and ``None`` when it answers a health-check query, else why not.
+
+        Every subgraph is asked at once; each gets at most ``readiness_timeout`` seconds.
+        """
+        names = list(self.transports)
+        outcomes = await asyncio.gather(*(self._probe(name) for name in names))
+        return dict(zip(names, outcomes, strict=True))
+
+    async def _probe(self, name: str) -> str | None:
+        from gateway.transport import SubgraphRequest
+
+        transport = self.transports[name]
+        timeout = self.readiness_timeout
+        request = SubgraphRequest(
+            HEALTH_CHECK_QUERY,
+            operation_name="__ApolloServiceHealthCheck__",
+            headers=subgraph_headers({}),
+        )
+        try:
+            async with asyncio.timeout(timeout):
+                response = await transport.send(request)
+        except TimeoutError:
+            return f"no answer within {timeout:g}s"
+        except Exception as exc:
+            return str(exc) or type(exc).__name__
+        data = response.data
+        if data is not None and data.get("__typename"):
+            return None
+        if response.errors:
+            return f"health check failed: {response.errors[0].get('message')}"
+        return "health check failed: no __typename in the answer"
+
+
+def load_supergraph(settings: Settings, path: Path | str) -> Supergraph:
+    """The supergraph in the file at ``path``, its subgraph URLs replaced as the settings say."""
+    from gateway.supergraph import Supergraph
+
+    path = Path(path)
+    try:
+        sdl = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GatewayConfigError(
+            f"supergraph file {path} not found (compose one, or check --supergraph)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GatewayConfigError(f"cannot read supergraph file {path}: {exc}") from None
+    try:
+        supergraph = Supergraph.parse(sdl)
+    except Exception as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise GatewayConfigError(f"invalid supergraph {path}: {message}") from None
+    overrides = settings.gateway_subgraph_url_overrides
+    unknown = sorted(set(overrides) - set(supergraph.subgraphs))
+    if unknown:
+        known = ", ".join(sorted(supergraph.subgraphs)) or "none"
+        raise GatewayConfigError(
+            f"LMS_GATEWAY_SUBGRAPH_URLS names subgraph {unknown[0]}, which the supergraph "
+            f"does not have (its subgraphs: {known})"
+        )
+    return supergraph.with_urls(overrides) if overrides else supergraph
+
+
+def _asks_for_plan(headers: Mapping[str, str]) -> bool:
+    return any(
+        key.lower() == QUERY_PLAN_HEADER and value.strip().lower() == "true"
+        for key, value in headers.items()
+    )
+
+
+def _user_input_error(formatted: Mapping[str, Any]) -> dict[str, Any]:
+    entry = dict(formatted)
+    entry["extensions"] = {
+        **(entry.get("extensions") or {}),
+        "code": ErrorCode.BAD_USER_INPUT.value,
+    }
+    return entry

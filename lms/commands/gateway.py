@@ -1,0 +1,82 @@
+"""``lms gateway``: the federation gateway in front of running subgraphs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from gateway.edge import create_gateway_app
+from gateway.engine import Gateway, GatewayConfigError, load_supergraph
+from lms.errors import CommandError
+from lms.server import add_listen_arguments, ensure_port_free, listen_settings, serve_app
+from shared.config import ENV_PREFIX, Settings
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "gateway",
+        help="run the federation gateway",
+        description="Serve a supergraph's API at /graphql, planning each operation over "
+        "the subgraphs it was composed from (their URLs: the supergraph's, replaced by "
+        "LMS_GATEWAY_SUBGRAPH_URLS).",
+    )
+    parser.add_argument(
+        "--supergraph",
+        type=Path,
+        help="supergraph SDL file, as composed by Federation v2 composition "
+        "(default: LMS_GATEWAY_SUPERGRAPH)",
+    )
+    add_listen_arguments(parser)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    settings = listen_settings(args, settings)
+    path: Path | None = args.supergraph or settings.gateway_supergraph
+    if path is None:
+        raise CommandError(
+            "no supergraph to serve: pass --supergraph FILE or set LMS_GATEWAY_SUPERGRAPH"
+        )
+    path = path.resolve()
+    try:
+        if settings.gateway_workers > 1:
+            load_supergraph(settings, path)  # fail here, in one line, not in every worker
+            ensure_port_free(settings.host, settings.port)
+            return _serve_workers(settings, path)
+        ensure_port_free(settings.host, settings.port)
+        gateway = Gateway.from_settings(settings, path)
+    except GatewayConfigError as exc:
+        raise CommandError(str(exc)) from None
+    app = create_gateway_app(gateway, settings)
+
+    def started(base: str) -> None:
+        print(f"gateway serving {base}/graphql", file=sys.stderr, flush=True)
+
+    return asyncio.run(serve_app(app, host=settings.host, port=settings.port, on_started=started))
+
+
+def _serve_workers(settings: Settings, path: Path) -> int:
+    os.environ[f"{ENV_PREFIX}GATEWAY_SUPERGRAPH"] = str(path)
+    print(
+        f"gateway serving http://{settings.host}:{settings.port}/graphql "
+        f"with {settings.gateway_workers} workers",
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.run(
+        "gateway.edge.factory:app_from_environment",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.gateway_workers,
+        log_config=None,
+        lifespan="on",
+        access_log=False,
+    )
+    return 0
