@@ -59,7 +59,7 @@ def create_gateway_app(
 
     endpoint = GraphQLEndpoint(gateway, graphiql=settings.graphiql_enabled)
     routes: list[BaseRoute] = [
-        Route(path, endpoint, methods=["GET", "POST"]),
+        Route(path, endpoint.handle, methods=["GET", "POST"]),
         Route("/health", health, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
     ]

@@ -29,13 +29,14 @@ _CONTENT_TYPES = {
 
 
 class GraphQLEndpoint:
-    """A Starlette endpoint (``Route(path, GraphQLEndpoint(...), methods=["GET", "POST"])``)."""
+    """The endpoint of a Starlette route: ``Route(path, GraphQLEndpoint(...).handle, ...)``."""
 
     def __init__(self, gateway: Gateway, *, graphiql: bool) -> None:
         self.gateway = gateway
         self.graphiql = graphiql
 
-    async def __call__(self, request: Request) -> Response:
+    async def handle(self, request: Request) -> Response:
+        """Answer one HTTP request to the endpoint."""
         headers = request.headers
         accept = headers.get("accept")
         method = request.method

@@ -86,7 +86,9 @@ class Gateway:
         self.development = development
         self._documents = DocumentCache(self.schema, size=plan_cache_size)
         self._plans = PlanCache(QueryPlanner(supergraph), plan_cache_size)
-        self._executor = Executor(self.schema, self.transports, deduplicate=deduplicate)
+        self._executor = Executor(
+            self.schema, self.transports, deduplicate=deduplicate, cache_size=plan_cache_size
+        )
         self.readiness_timeout = readiness_timeout
         self._on_close = on_close
 

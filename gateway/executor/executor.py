@@ -16,7 +16,6 @@ headers) share one request; mutations never do.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -62,7 +61,6 @@ logger = logging.getLogger(__name__)
 
 _NO_HEADERS: Mapping[str, str] = {}
 _INTERNAL = "Internal error while executing the operation; see the gateway's logs."
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +182,7 @@ class Executor:
             fetch.service_name,
             fetch.operation,
             fetch.operation_name,
-            _dumps(request.variables),
+            repr(request.variables),
             headers_key,
         )
         return await self._inflight.send(key, lambda: transport.send(request))
@@ -317,7 +315,7 @@ class _Run:
                 continue
             if input_rewrites:
                 apply_rewrites(input_rewrites, representation, types)
-            key = _dumps(representation)
+            key = repr(representation)
             index = seen.get(key)
             if index is None:
                 seen[key] = len(representations)

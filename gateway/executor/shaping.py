@@ -22,7 +22,9 @@ from graphql import FieldNode, GraphQLObjectType, get_location
 from gateway.executor.operation_shape import (
     COMPOSITE,
     INTROSPECTION,
+    LEAF,
     LIST,
+    NORMAL,
     TYPENAME,
     FieldShape,
     OperationShape,
@@ -96,7 +98,32 @@ class ResponseShaper:
         for field in fields:
             response_name = field.response_name
             kind = field.kind
-            if kind == TYPENAME:
+            if kind == NORMAL:
+                type_ref = field.type_ref
+                assert type_ref is not None
+                value = source.get(response_name)
+                if value is None:
+                    if type_ref.non_null:
+                        path.append(response_name)
+                        self._null_error(field, type_ref)
+                        path.pop()
+                        return ERRORED
+                    output[response_name] = None
+                    continue
+                if type_ref.kind == LEAF:
+                    check = type_ref.check
+                    if check is None or check(value):
+                        output[response_name] = value
+                        continue
+                path.append(response_name)
+                value = self._value(value, type_ref, field)
+                path.pop()
+                if value is ERRORED:
+                    if type_ref.non_null:
+                        return ERRORED
+                    value = None
+                output[response_name] = value
+            elif kind == TYPENAME:
                 value = source.get(response_name)
                 if type(value) is not str:
                     value = source.get("__typename")
@@ -112,20 +139,8 @@ class ResponseShaper:
                     path.pop()
                     return ERRORED
                 output[response_name] = name
-                continue
-            if kind == INTROSPECTION:
+            else:
                 output[response_name] = (answered or {}).get(response_name)
-                continue
-            type_ref = field.type_ref
-            assert type_ref is not None
-            path.append(response_name)
-            value = self._value(source.get(response_name), type_ref, field)
-            path.pop()
-            if value is ERRORED:
-                if type_ref.non_null:
-                    return ERRORED
-                value = None
-            output[response_name] = value
         return output
 
     def _value(self, value: Any, type_ref: TypeRef, field: FieldShape) -> Any:

@@ -22,6 +22,7 @@ from graphql import (
 )
 
 from gateway.planner.fetch_group import FetchGroup
+from gateway.planner.field_conflicts import alias_conflicts
 from gateway.planner.operation import Operation
 from gateway.planner.plan import (
     FetchNode,
@@ -32,6 +33,7 @@ from gateway.planner.plan import (
     SequenceNode,
 )
 from gateway.planner.selection import OutField, OutSet
+from gateway.supergraph import Supergraph
 
 __all__ = ["build_plan"]
 
@@ -58,6 +60,8 @@ def _variables_in_nodes(nodes: Sequence[ArgumentNode | DirectiveNode]) -> Iterat
 def _variables(selections: OutSet) -> set[str]:
     names: set[str] = set()
     for item in selections:
+        if not isinstance(item, OutField) and item.selections.empty_leaves():
+            continue
         names.update(_variables_in_nodes(item.directives))
         if isinstance(item, OutField):
             names.update(_variables_in_nodes(item.arguments))
@@ -67,13 +71,21 @@ def _variables(selections: OutSet) -> set[str]:
 
 
 class _Builder:
-    def __init__(self, operation: Operation) -> None:
+    def __init__(self, operation: Operation, supergraph: Supergraph, root_type: str) -> None:
         self.operation = operation
+        self.supergraph = supergraph
+        self.root_type = root_type
         self.fetches = 0
         self.scheduled: set[FetchGroup] = set()
 
     def fetch(self, group: FetchGroup) -> PlanNode:
         operation = self.operation
+        output_rewrites = alias_conflicts(
+            group.selections,
+            parent_type=self.root_type,
+            subgraph=group.subgraph,
+            supergraph=self.supergraph,
+        )
         used = _variables(group.selections)
         definitions = [
             d for d in operation.variable_definitions if d.variable.name.value in used
@@ -100,6 +112,7 @@ class _Builder:
             variable_usages=tuple(d.variable.name.value for d in definitions),
             requires=tuple(group.requires_json()) if group.is_entity else None,
             input_rewrites=tuple(group.input_rewrites()) or None,
+            output_rewrites=tuple(output_rewrites) or None,
         )
         if group.is_entity:
             return FlattenNode(path=group.path, node=fetch)
@@ -152,9 +165,15 @@ def _sequence(nodes: list[PlanNode]) -> PlanNode:
     return flat[0] if len(flat) == 1 else SequenceNode(nodes=tuple(flat))
 
 
-def build_plan(operation: Operation, runs: list[list[FetchGroup]]) -> QueryPlan:
+def build_plan(
+    operation: Operation,
+    runs: list[list[FetchGroup]],
+    *,
+    supergraph: Supergraph,
+    root_type: str,
+) -> QueryPlan:
     """The plan running the groups of each run, runs one after another."""
-    builder = _Builder(operation)
+    builder = _Builder(operation, supergraph, root_type)
     nodes = [node for groups in runs if (node := builder.run(groups)) is not None]
     if not nodes:
         return QueryPlan(node=None)

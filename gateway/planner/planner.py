@@ -38,6 +38,15 @@ __all__ = ["QueryPlanner"]
 
 _INTROSPECTION = frozenset({"__schema", "__type"})
 _INFINITE = 1_000_000
+_JUMP = 10
+"""Estimated cost of one more fetch."""
+_UNREACHABLE = 1_000
+"""Estimated cost of a field no key reaches (perhaps reachable through an ancestor)."""
+
+
+def _named_type(type_reference: str) -> str:
+    """``[Book!]!`` -> ``Book``."""
+    return type_reference.strip("[]! ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +67,22 @@ class _Pos:
     renames: list[tuple[tuple[str, ...], str]] | None = None
     avoid: frozenset[tuple[str, str]] = frozenset()
     """(type, subgraph) jumps already being made further up: never loop."""
+    type_name: str = ""
+    """The type of the objects here, narrowed by the fragments crossed (``frags``)."""
+    parent: _Pos | None = None
+    """The position of the object holding this one (``None`` at the root)."""
+    via: Field | None = None
+    """The field of ``parent`` leading here."""
+    frags: tuple[Fragment, ...] = ()
+    """Fragments crossed inside this object so far."""
+    possible: frozenset[str] | None = None
+    """For an abstract type: the only object types the field here can return."""
+    depth: int = 0
+    """How many ``@requires`` are being resolved for this position (loop guard)."""
+    serving: frozenset[str] | None = None
+    """The subgraphs that could serve the object here (``None``: any)."""
+    known: frozenset[str] = frozenset()
+    """Keys (field sets) already in the data here: the group was entered by them."""
 
 
 @dataclass
@@ -68,6 +93,7 @@ class _Run:
     groups: list[FetchGroup] = field(default_factory=list)
     roots: dict[str, FetchGroup] = field(default_factory=dict)
     by_path: dict[tuple[str, tuple[str, ...]], list[FetchGroup]] = field(default_factory=dict)
+    mutation: bool = False
     aliases: itertools.count[int] = field(default_factory=itertools.count)
 
     def new_group(self, subgraph: str, path: tuple[str, ...], *, entity: bool) -> FetchGroup:
@@ -99,7 +125,9 @@ class QueryPlanner:
         self._usable: dict[tuple[str, str, str], FieldInSubgraph | None] = {}
         self._field_types: dict[tuple[str, str], tuple[str, int]] = {}
         self._field_sets: dict[int, tuple[Selection, ...]] = {}
-        self._key_fields: dict[tuple[str, str], frozenset[str]] = {}
+        self._servings: dict[
+            tuple[str, str, frozenset[str] | None], frozenset[str]
+        ] = {}
         self._order = {name: i for i, name in enumerate(supergraph.subgraphs)}
 
     # -- entry point ----------------------------------------------------------------------
@@ -117,7 +145,7 @@ class QueryPlanner:
         runs: list[_Run] = []
         if operation.kind == "mutation":
             for subgraph, fields in self._mutation_runs(root_type, operation.selections):
-                run = _Run(counter)
+                run = _Run(counter, mutation=True)
                 group = run.new_group(subgraph, (), entity=False)
                 run.roots[subgraph] = group
                 self._walk_root(run, root_type, fields, (), only=group)
@@ -126,7 +154,12 @@ class QueryPlanner:
             run = _Run(counter)
             self._walk_root(run, root_type, operation.selections, (), only=None)
             runs.append(run)
-        return build_plan(operation, [run.groups for run in runs])
+        return build_plan(
+            operation,
+            [run.groups for run in runs],
+            supergraph=self.supergraph,
+            root_type=root_type,
+        )
 
     # -- root fields ----------------------------------------------------------------------
 
@@ -180,7 +213,15 @@ class QueryPlanner:
             out = group.selections
             for fragment in conditions:
                 out = out.fragment(None, fragment.directives)
-            pos = _Pos(group=group, path=(), out=out, base=group.selections, conditions=conditions)
+            pos = _Pos(
+                group=group,
+                path=(),
+                out=out,
+                base=group.selections,
+                conditions=conditions,
+                type_name=root_type,
+                frags=conditions,
+            )
             info = self._usable_field(root_type, selection.name, group.subgraph)
             if info is None:
                 raise PlanningError(
@@ -204,16 +245,15 @@ class QueryPlanner:
                 continue
             cost = self._field_cost(subgraph, root_type, selection, info, None, depth=0)
             if run is not None and subgraph not in run.roots:
-                cost += 1
+                cost += _JUMP
             if preferred is not None and subgraph != preferred:
-                cost += 1
+                cost += _JUMP
             candidate = (cost, self._order[subgraph], subgraph)
             if best is None or candidate < best:
                 best = candidate
-        if best is None or best[0] >= _INFINITE:
+        if best is None:
             raise PlanningError(
-                f"no subgraph can resolve {root_type}.{selection.name} with its selections; "
-                "check that every field it selects is reachable through an @key"
+                f"no subgraph resolves {root_type}.{selection.name}; recompose the supergraph"
             )
         return best[2]
 
@@ -261,6 +301,7 @@ class QueryPlanner:
                         pos,
                         out=pos.out.fragment(None, selection.directives),
                         conditions=(*pos.conditions, selection),
+                        frags=(*pos.frags, Fragment(None, selection.directives, ())),
                     )
                 self._collect_object(run, inner, type_name, selection.selections, used, remote)
                 continue
@@ -278,9 +319,17 @@ class QueryPlanner:
         self, run: _Run, pos: _Pos, type_name: str, selections: tuple[Selection, ...]
     ) -> set[FetchGroup]:
         subgraph = pos.group.subgraph
-        possible = self._sorted(self.supergraph.possible_types_in(type_name, subgraph))
+        possible_set = self.supergraph.possible_types_in(type_name, subgraph)
+        if pos.possible is not None:
+            possible_set = possible_set & pos.possible
+        possible = self._sorted(possible_set)
         pos.out.field("__typename")
         used: set[FetchGroup] = {pos.group}
+        if not possible and isinstance(self.schema.get_type(type_name), GraphQLInterfaceType):
+            # No object of this interface can come from here: its fields must still be
+            # resolvable (an entity interface), or the operation cannot be planned.
+            own = [s for s in self._flatten_own(type_name, selections) if isinstance(s, Field)]
+            return used | self._walk_object(run, replace(pos, type_name=type_name), type_name, tuple(own))
         for selection in selections:
             if isinstance(selection, Fragment):
                 condition = selection.type_condition
@@ -291,6 +340,7 @@ class QueryPlanner:
                             pos,
                             out=pos.out.fragment(None, selection.directives),
                             conditions=(*pos.conditions, selection),
+                            frags=(*pos.frags, Fragment(None, selection.directives, ())),
                         )
                     used |= self._walk_abstract(run, inner, type_name, selection.selections)
                     continue
@@ -305,6 +355,8 @@ class QueryPlanner:
                             (*pos.conditions, selection) if selection.directives else pos.conditions
                         ),
                         provided=self._provided_for(pos.provided, object_type),
+                        type_name=object_type,
+                        frags=(*pos.frags, Fragment(object_type, selection.directives, ())),
                     )
                     used |= self._walk_object(run, inner, object_type, selection.selections)
                 continue
@@ -329,6 +381,8 @@ class QueryPlanner:
                     out=pos.out.fragment(object_type),
                     base=pos.base.fragment(object_type),
                     provided=self._provided_for(pos.provided, object_type),
+                    type_name=object_type,
+                    frags=(*pos.frags, Fragment(object_type, (), ())),
                 )
                 used |= self._walk_object(run, inner, object_type, (selection,))
         return used
@@ -406,9 +460,12 @@ class QueryPlanner:
         if selection.selections is None or out_field.selections is None:
             return used
         child_type, depth = self._field_type(parent_type, selection.name)
+        if info.type is not None:
+            child_type = _named_type(info.type)
         if info.provides is not None:
             provided = (*(provided or ()), *self._selections(info.provides))
         key = out_field.response_key
+        serving = self._serving(parent_type, selection.name, pos.serving)
         child = _Pos(
             group=pos.group,
             path=(*pos.path, key, *("@",) * depth),
@@ -417,12 +474,70 @@ class QueryPlanner:
             provided=provided,
             rel=None if pos.rel is None else (*pos.rel, selection.name),
             renames=pos.renames,
-            avoid=pos.avoid,
+            depth=pos.depth,
+            type_name=child_type,
+            parent=pos,
+            via=selection,
+            serving=serving,
+            possible=self._possible(
+                parent_type, selection.name, self._field_type(parent_type, selection.name)[0], serving
+            ),
         )
         return used | self._walk(run, child, child_type, selection.selections)
 
+    def _serving(
+        self, parent_type: str, field_name: str, serving: frozenset[str] | None
+    ) -> frozenset[str]:
+        """The subgraphs that could serve the field here: those resolving it where the
+        parent object is served, or can be reached by a key."""
+        cache_key = (parent_type, field_name, serving)
+        cached = self._servings.get(cache_key)
+        if cached is None:
+            cached = frozenset(
+                subgraph
+                for subgraph in self.supergraph.field_in(parent_type, field_name)
+                if self._usable_field(parent_type, field_name, subgraph) is not None
+                and (
+                    serving is None
+                    or subgraph in serving
+                    or self._entity_keys(parent_type, subgraph)
+                )
+            )
+            self._servings[cache_key] = cached
+        return cached
+
+    def _possible(
+        self, parent_type: str, field_name: str, child_type: str, serving: frozenset[str]
+    ) -> frozenset[str] | None:
+        """The object types the field can return: a field several subgraphs could serve
+        returns the same objects from each, so only types all of them can return."""
+        if isinstance(self.schema.get_type(child_type), GraphQLObjectType):
+            return None
+        result: frozenset[str] | None = None
+        for subgraph in serving:
+            info = self.supergraph.field_in(parent_type, field_name)[subgraph]
+            named = _named_type(info.type) if info.type is not None else child_type
+            in_subgraph = self.supergraph.type_in(named).get(subgraph)
+            if in_subgraph is None or in_subgraph.is_interface_object:
+                continue
+            types = self.supergraph.possible_types_in(named, subgraph)
+            result = types if result is None else result & types
+        return result
+
     def _out_field(self, run: _Run, pos: _Pos, selection: Field) -> OutField:
         leaf = selection.selections is None
+        if pos.rel is not None and pos.renames is not None and selection.arguments:
+            # A field with arguments the planner needs (for a key or @requires) is fetched
+            # under its own alias, so it never clashes with what the client selects.
+            alias = pos.out.planner_alias(selection.name, selection.arguments)
+            if alias is None:
+                alias = self._fresh_alias(run, pos.out, selection.name)
+            placed = pos.out.field(
+                selection.name, alias=alias, arguments=selection.arguments, leaf=leaf
+            )
+            assert placed is not None
+            pos.renames.append(((*pos.rel, selection.name), alias))
+            return placed
         placed = pos.out.field(
             selection.name,
             alias=selection.alias,
@@ -433,10 +548,7 @@ class QueryPlanner:
         if placed is not None:
             return placed
         # The response key is taken by another field: fetch this one under an alias.
-        while True:
-            alias = f"{selection.name}__alias_{next(run.aliases)}"
-            if not pos.out.key_taken(alias):
-                break
+        alias = self._fresh_alias(run, pos.out, selection.name)
         placed = pos.out.field(
             selection.name,
             alias=alias,
@@ -453,10 +565,27 @@ class QueryPlanner:
         pos.renames.append(((*pos.rel, selection.name), alias))
         return placed
 
+    @staticmethod
+    def _fresh_alias(run: _Run, out: OutSet, name: str) -> str:
+        while True:
+            alias = f"{name}__alias_{next(run.aliases)}"
+            if not out.key_taken(alias):
+                return alias
+
     # -- jumping to another subgraph ------------------------------------------------------
 
     def _remote(self, run: _Run, pos: _Pos, type_name: str, selection: Field) -> set[FetchGroup]:
         target = self._choose_target(run, pos, type_name, selection)
+        if target is None:
+            reentered = self._reenter(run, pos, type_name, selection)
+            if reentered is None:
+                raise PlanningError(
+                    f"cannot plan {type_name}.{selection.name} from subgraph "
+                    f"{pos.group.subgraph!r}: no subgraph that resolves it can be reached "
+                    "through an @key (or from the root) with what the operation fetches; "
+                    "add a resolvable @key shared by those subgraphs"
+                )
+            return reentered
         requires = None
         if target.info.requires is not None:
             requires = self._selections(target.info.requires)
@@ -471,6 +600,101 @@ class QueryPlanner:
         return used | self._place(
             run, entity_pos, target.entity_type, selection, target.info, provided=entity_provided
         )
+
+    def _reenter(
+        self, run: _Run, pos: _Pos, type_name: str, selection: Field
+    ) -> set[FetchGroup] | None:
+        """Reach the field through an ancestor: jump there (by its key, or at the root of
+        a query) to a subgraph resolving every field from the ancestor down to this one."""
+        chain: list[tuple[_Pos, Field]] = []
+        child = pos
+        if any(f.type_condition is not None for f in pos.frags):
+            # Objects picked out of an abstract type are only reached through their key.
+            return None
+        while child.parent is not None and child.via is not None:
+            anchor = child.parent
+            chain.insert(0, (anchor, child.via))
+            used = self._reenter_at(run, anchor, chain, pos, type_name, selection)
+            if used is not None:
+                return used
+            child = anchor
+        return None
+
+    def _reenter_at(
+        self,
+        run: _Run,
+        anchor: _Pos,
+        chain: list[tuple[_Pos, Field]],
+        pos: _Pos,
+        type_name: str,
+        selection: Field,
+    ) -> set[FetchGroup] | None:
+        at_root = anchor.parent is None and not anchor.group.is_entity
+        if at_root and run.mutation:
+            return None
+        for subgraph in self.supergraph.subgraphs:
+            if subgraph == anchor.group.subgraph:
+                continue
+            local = self._local(subgraph, type_name, selection.name, None)
+            if local is None or local[0].requires is not None:
+                continue
+            if not all(
+                (info := self._usable_field(step.type_name, field.name, subgraph)) is not None
+                and info.requires is None
+                and all(
+                    f.type_condition is None or subgraph in self.supergraph.type_in(f.type_condition)
+                    for f in step.frags
+                )
+                for step, field in chain
+            ):
+                continue
+            deps: set[FetchGroup] = set()
+            if at_root:
+                group = run.roots.get(subgraph)
+                if group is None:
+                    group = run.roots[subgraph] = run.new_group(subgraph, (), entity=False)
+                out = group.selections
+                first_frags = anchor.frags
+            else:
+                if (anchor.type_name, subgraph) in anchor.avoid:
+                    continue
+                keyed = self._choose_key(
+                    anchor.group.subgraph, anchor.type_name, subgraph, anchor.type_name, anchor
+                )
+                if keyed is None:
+                    continue
+                group, entity_pos, deps = self._enter(
+                    run, anchor, anchor.type_name, subgraph, anchor.type_name, keyed[0], None
+                )
+                out = entity_pos.base
+                first_frags = tuple(f for f in anchor.frags if f.type_condition is None)
+            for index, (step, field) in enumerate(chain):
+                for fragment in first_frags if index == 0 else step.frags:
+                    if fragment.type_condition is not None:
+                        out.field("__typename")
+                    out = out.fragment(fragment.type_condition, fragment.directives)
+                placed = out.field(
+                    field.name,
+                    alias=field.alias,
+                    arguments=field.arguments,
+                    directives=field.directives,
+                    leaf=False,
+                )
+                if placed is None or placed.selections is None:
+                    break
+                out = placed.selections
+            else:
+                for fragment in pos.frags:
+                    if fragment.type_condition is not None:
+                        out.field("__typename")
+                    out = out.fragment(fragment.type_condition, fragment.directives)
+                target = replace(
+                    pos, group=group, out=out, base=out, provided=local[1], avoid=frozenset(), frags=()
+                )
+                return deps | {group} | self._place(
+                    run, target, type_name, selection, local[0], provided=local[1]
+                )
+        return None
 
     def _enter(
         self,
@@ -487,15 +711,31 @@ class QueryPlanner:
         selections go, and the groups it waits for."""
         avoid = pos.avoid | {(type_name, subgraph)}
         pos.base.prepend_typename()
-        ensure = replace(pos, out=pos.base, conditions=(), avoid=avoid)
+        ensure = replace(
+            pos,
+            out=pos.base,
+            conditions=(),
+            frags=tuple(f for f in pos.frags if f.type_condition is not None and not f.directives),
+        )
         key_selections = self._selections(key.selections)
         deps = {pos.group}
-        deps |= self._walk(run, replace(ensure, rel=(), renames=[]), type_name, key_selections)
+        if key.fields not in pos.known:
+            deps |= self._walk(
+                run, replace(ensure, rel=(), renames=[], avoid=avoid), type_name, key_selections
+            )
         renames: list[tuple[tuple[str, ...], str]] = []
         selections = key_selections
         if requires is not None:
+            if pos.depth > 16:
+                raise PlanningError(
+                    f"the @requires of {type_name} fields in {subgraph!r} depend on each other "
+                    "in a loop; break the cycle in the subgraph schemas"
+                )
             deps |= self._walk(
-                run, replace(ensure, rel=(), renames=renames), type_name, requires
+                run,
+                replace(ensure, rel=(), renames=renames, depth=pos.depth + 1),
+                type_name,
+                requires,
             )
             selections = (*key_selections, *requires)
         part = RequiresPart(
@@ -519,6 +759,12 @@ class QueryPlanner:
             rel=pos.rel,
             renames=pos.renames,
             avoid=avoid,
+            depth=pos.depth,
+            serving=pos.serving,
+            known=frozenset({key.fields}),
+            type_name=entity_type,
+            parent=pos.parent,
+            via=pos.via,
         )
         return group, entity_pos, deps
 
@@ -543,7 +789,9 @@ class QueryPlanner:
         group.add_requires(part)
         return group
 
-    def _choose_target(self, run: _Run, pos: _Pos, type_name: str, selection: Field) -> _Target:
+    def _choose_target(
+        self, run: _Run, pos: _Pos, type_name: str, selection: Field
+    ) -> _Target | None:
         subgraph = pos.group.subgraph
         best: tuple[int, int, _Target] | None = None
         for target_subgraph, entity_type, info in self._targets(subgraph, type_name, selection.name):
@@ -564,17 +812,13 @@ class QueryPlanner:
                     target_subgraph, child_type, selection.selections, child_provided, depth=1
                 )
             if not run.by_path.get((target_subgraph, pos.path)):
-                cost += 1
+                cost += _JUMP
             target = _Target(target_subgraph, entity_type, info, key, cost)
             candidate = (cost, self._order[target_subgraph], target)
             if best is None or candidate[:2] < best[:2]:
                 best = candidate
         if best is None or best[0] >= _INFINITE:
-            raise PlanningError(
-                f"cannot plan {type_name}.{selection.name} from subgraph {subgraph!r}: no "
-                "subgraph that resolves it can be reached through an @key whose fields "
-                f"{subgraph!r} can provide; add a shared @key or make the field reachable"
-            )
+            return None
         return best[2]
 
     def _targets(
@@ -608,7 +852,7 @@ class QueryPlanner:
     ) -> tuple[Key, int] | None:
         best: tuple[int, Key] | None = None
         for key in self._entity_keys(entity_type, target):
-            if self._key_local(subgraph, type_name, key, pos.provided):
+            if key.fields in pos.known or self._key_local(subgraph, type_name, key, pos.provided):
                 return key, 0
             cost = self._cost(subgraph, type_name, self._selections(key.selections), pos.provided, depth=1)
             if cost < _INFINITE and (best is None or cost < best[0]):
@@ -637,24 +881,8 @@ class QueryPlanner:
             for other in fields.values()
         ):
             result = None
-        if result is None and info is not None and (info.external or info.used_overridden):
-            if field_name in self._key_field_names(type_name, subgraph):
-                result = info
         self._usable[cache_key] = result
         return result
-
-    def _key_field_names(self, type_name: str, subgraph: str) -> frozenset[str]:
-        cache_key = (type_name, subgraph)
-        cached = self._key_fields.get(cache_key)
-        if cached is None:
-            names: set[str] = set()
-            info = self.supergraph.type_in(type_name).get(subgraph)
-            for key in info.keys if info is not None else ():
-                names.update(
-                    s.name for s in self._selections(key.selections) if isinstance(s, Field)
-                )
-            cached = self._key_fields[cache_key] = frozenset(names)
-        return cached
 
     def _local(
         self,
@@ -744,11 +972,10 @@ class QueryPlanner:
             if in_subgraph is None:
                 return _INFINITE
             if not in_subgraph.is_interface_object:
-                costs = [
+                return sum(
                     self._cost(subgraph, t, selections, provided, depth=depth)
                     for t in self.supergraph.possible_types_in(type_name, subgraph)
-                ]
-                return max(costs, default=0)
+                )
         total = 0
         jumps: set[str] = set()
         for selection in selections:
@@ -766,18 +993,21 @@ class QueryPlanner:
             best_subgraph = ""
             for target, entity_type, info in self._targets(subgraph, type_name, selection.name):
                 keys = self._entity_keys(entity_type, target)
-                key_cost = 0 if any(self._key_local(subgraph, type_name, k, provided) for k in keys) else 1
+                key_cost = (
+                    0 if any(self._key_local(subgraph, type_name, k, provided) for k in keys) else _JUMP
+                )
                 cost = key_cost + self._field_cost(target, entity_type, selection, info, None, depth=depth)
                 if info.requires is not None:
-                    cost += 1
+                    cost += _JUMP
                 if cost < best:
                     best, best_subgraph = cost, target
             if best >= _INFINITE:
-                return _INFINITE
+                total += _UNREACHABLE
+                continue
             if best_subgraph not in jumps:
                 jumps.add(best_subgraph)
-                total += 1
-            total += best
+                total += _JUMP
+            total += best + 1
         return total
 
     # -- schema helpers -------------------------------------------------------------------

@@ -117,6 +117,15 @@ class OutSet:
         self._items[key] = created
         return created
 
+    def planner_alias(self, name: str, arguments: tuple[ArgumentNode, ...]) -> str | None:
+        """The alias under which the planner already fetches ``name(arguments)`` here."""
+        identity = name + "(" + _arguments_key(arguments) + ")"
+        prefix = name + "__alias_"
+        for response_key, taken in self._names.items():
+            if taken == identity and response_key.startswith(prefix):
+                return response_key
+        return None
+
     def has_field(self, response_key: str, name: str, arguments: tuple[ArgumentNode, ...]) -> bool:
         return self._names.get(response_key) == name + "(" + _arguments_key(arguments) + ")"
 
@@ -143,7 +152,28 @@ class OutSet:
         self._items = {key: existing, **self._items}
 
     def text(self) -> str:
-        return "{ " + " ".join(item.text() for item in self._items.values()) + " }"
+        parts = [
+            item.text()
+            for item in self._items.values()
+            if isinstance(item, OutField) or not item.selections.empty_leaves()
+        ]
+        return "{ " + (" ".join(parts) or "__typename") + " }"
+
+    def rename(self, target: OutField, alias: str) -> None:
+        """Fetch ``target`` (a field of this set) under ``alias`` instead."""
+        for key, item in list(self._items.items()):
+            if item is target:
+                del self._items[key]
+                break
+        if self._names.get(target.response_key) and not any(
+            isinstance(i, OutField) and i.response_key == target.response_key
+            for i in self._items.values()
+        ):
+            del self._names[target.response_key]
+        target.alias = alias
+        identity = target.name + "(" + _arguments_key(target.arguments) + ")"
+        self._names[alias] = identity
+        self._items[alias + ":" + identity + _directives_text(target.directives)] = target
 
     def to_json(self) -> list[dict[str, Any]]:
         """Apollo's JSON form of a ``requires`` selection."""

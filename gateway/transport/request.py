@@ -8,6 +8,7 @@ from typing import Any
 
 __all__ = ["SubgraphRequest", "SubgraphResponse"]
 
+
 @dataclass(frozen=True, slots=True)
 class SubgraphRequest:
     """One GraphQL operation for one subgraph.

@@ -78,5 +78,8 @@ def _serve_workers(settings: Settings, path: Path) -> int:
         log_config=None,
         lifespan="on",
         access_log=False,
+        # a worker imports the whole command line before answering the supervisor's
+        # health pings; uvicorn's default of 5 s restarts slow starters forever
+        timeout_worker_healthcheck=60,
     )
     return 0

@@ -1,0 +1,1 @@
+"""Federation conformance: lms gateway against Apollo Gateway, case by case."""

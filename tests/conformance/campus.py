@@ -28,9 +28,9 @@ from tests.conformance.servers import HOST, Server, closed_port, free_port, star
 
 __all__ = [
     "ORACLE",
-    "Campus",
     "REPO",
     "SUBGRAPHS",
+    "Campus",
     "SubgraphSpec",
     "compose",
     "running_campus",
@@ -54,13 +54,24 @@ class SubgraphSpec:
     def argv(self, port: int) -> list[str]:
         if self.runtime == "python":
             return [
-                sys.executable, "-m", "uvicorn", f"tests.conformance.subgraphs.{self.name}:app",
-                "--host", HOST, "--port", str(port), "--no-access-log", "--log-level", "warning",
-            ]  # fmt: skip
+                sys.executable,
+                "-m",
+                "uvicorn",
+                f"tests.conformance.subgraphs.{self.name}:app",
+                "--host",
+                HOST,
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ]
         return [
-            "node", str(ORACLE / "conformance-subgraph.mjs"), str(MODULES / f"{self.name}.mjs"),
+            "node",
+            str(ORACLE / "conformance-subgraph.mjs"),
+            str(MODULES / f"{self.name}.mjs"),
             str(port),
-        ]  # fmt: skip
+        ]
 
     def url(self, port: int) -> str:
         path = "/graphql" if self.runtime == "python" else "/"

@@ -40,15 +40,33 @@ def start_gateway(
     """Start a gateway of ``kind`` serving ``supergraph`` on a free loopback port."""
     port = free_port()
     if kind == "lms":
-        argv = [str(lms_command()), "gateway", "--supergraph", str(supergraph),
-                "--host", HOST, "--port", str(port)]  # fmt: skip
+        argv = [
+            str(lms_command()),
+            "gateway",
+            "--supergraph",
+            str(supergraph),
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+        ]
         url = f"http://{HOST}:{port}/graphql"
     elif kind == "apollo":
         argv = ["node", str(ORACLE / "conformance-apollo-gateway.mjs"), str(supergraph), str(port)]
         url = f"http://{HOST}:{port}/"
     else:
-        argv = [str(ORACLE / "node_modules" / ".bin" / "hive-gateway"), "supergraph",
-                str(supergraph), "--host", HOST, "--port", str(port), "--fork", "1",
-                "--config-path", str(ORACLE / "bench-hive-gateway.config.mjs")]  # fmt: skip
+        argv = [
+            str(ORACLE / "node_modules" / ".bin" / "hive-gateway"),
+            "supergraph",
+            str(supergraph),
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--fork",
+            "1",
+            "--config-path",
+            str(ORACLE / "bench-hive-gateway.config.mjs"),
+        ]
         url = f"http://{HOST}:{port}/graphql"
     return start_server(name or kind, argv, url=url, log_dir=log_dir, env=env, cwd=REPO)

@@ -33,8 +33,9 @@ def main() -> int:
     ):
         gateways = {}
         for name, supergraph in campus.supergraphs.items():
-            gateway = start_gateway("apollo", supergraph, log_dir=Path(tmp) / "logs",
-                                    name=f"apollo-{name}")  # fmt: skip
+            gateway = start_gateway(
+                "apollo", supergraph, log_dir=Path(tmp) / "logs", name=f"apollo-{name}"
+            )
             stack.callback(gateway.stop)
             gateways[name] = gateway
         answers = {case.id: ask(client, gateways[case.supergraph].url, case) for case in cases}

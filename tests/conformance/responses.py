@@ -53,15 +53,21 @@ def differences(expected: Response, actual: Response, *, messages: bool) -> list
         found.append(f"the response {state} a data entry, the reference does not agree")
     elif "data" in expected:
         if expected["data"] != actual["data"]:
-            found.append(f"data differs:\n  expected {_dump(expected['data'])}\n"
-                         f"  actual   {_dump(actual['data'])}")  # fmt: skip
+            found.append(
+                f"data differs:\n  expected {_dump(expected['data'])}\n"
+                f"  actual   {_dump(actual['data'])}"
+            )
         elif _dump(expected["data"]) != _dump(actual["data"]):
-            found.append(f"data fields are in another order:\n  expected "
-                         f"{_dump(expected['data'])}\n  actual   {_dump(actual['data'])}")  # fmt: skip
+            found.append(
+                f"data fields are in another order:\n  expected "
+                f"{_dump(expected['data'])}\n  actual   {_dump(actual['data'])}"
+            )
     wanted, got = expected["errors"], list(actual["errors"])
     if len(wanted) != len(got):
-        found.append(f"{len(got)} errors where the reference has {len(wanted)}:\n"
-                     f"  expected {_dump(wanted)}\n  actual   {_dump(got)}")  # fmt: skip
+        found.append(
+            f"{len(got)} errors where the reference has {len(wanted)}:\n"
+            f"  expected {_dump(wanted)}\n  actual   {_dump(got)}"
+        )
         return found
     for error in wanted:
         match = next((other for other in got if _agrees(error, other, messages=messages)), None)

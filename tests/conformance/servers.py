@@ -122,5 +122,6 @@ def _wait_ready(server: Server, timeout: float) -> None:
                 if response.status_code == 200 and "data" in response.json():
                     return
             time.sleep(0.1)
-    raise ServerError(f"{server.name} did not answer at {server.url} in {timeout:.0f} s:\n"
-                      f"{server.log_tail()}")  # fmt: skip
+    raise ServerError(
+        f"{server.name} did not answer at {server.url} in {timeout:.0f} s:\n{server.log_tail()}"
+    )

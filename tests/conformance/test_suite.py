@@ -28,10 +28,13 @@ def test_every_area_has_cases_and_every_case_a_snapshot() -> None:
 
 def test_snapshots_are_normalized() -> None:
     for case_id, answer in load_snapshots().items():
-        raw = {**answer, "errors": [
-            {"message": e["message"], "path": e["path"], "extensions": {"code": e["code"]}}
-            for e in reversed(answer["errors"])
-        ]}  # fmt: skip
+        raw = {
+            **answer,
+            "errors": [
+                {"message": e["message"], "path": e["path"], "extensions": {"code": e["code"]}}
+                for e in reversed(answer["errors"])
+            ],
+        }
         assert normalize(raw) == answer, case_id
         assert set(answer) <= {"data", "errors"}, case_id
 
@@ -45,12 +48,19 @@ def test_cases_cover_partial_data_and_request_errors() -> None:
 
 
 def test_differences_name_what_departs() -> None:
-    expected = {"data": {"a": 1, "b": [1]}, "errors": [{"message": "m", "path": ["b"], "code": "X"}]}
+    expected = {
+        "data": {"a": 1, "b": [1]},
+        "errors": [{"message": "m", "path": ["b"], "code": "X"}],
+    }
     reordered = {"data": {"b": [1], "a": 1}, "errors": expected["errors"]}
-    wrong_code = {"data": expected["data"], "errors": [{"message": "other", "path": ["b"],
-                                                       "code": "Y"}]}  # fmt: skip
-    other_text = {"data": expected["data"], "errors": [{"message": "other", "path": ["b"],
-                                                       "code": "X"}]}  # fmt: skip
+    wrong_code = {
+        "data": expected["data"],
+        "errors": [{"message": "other", "path": ["b"], "code": "Y"}],
+    }
+    other_text = {
+        "data": expected["data"],
+        "errors": [{"message": "other", "path": ["b"], "code": "X"}],
+    }
     assert differences(expected, json.loads(json.dumps(expected)), messages=True) == []
     assert "another order" in differences(expected, reordered, messages=False)[0]
     assert differences(expected, wrong_code, messages=False)

@@ -16,7 +16,8 @@ CASES = (
     ),
     Case(
         "interface-at-root",
-        '{ content(id: "v3") { title ... on Video { durationSeconds likes } ... on Page { body } } }',
+        '{ content(id: "v3") { title ... on Video { durationSeconds likes }'
+        " ... on Page { body } } }",
     ),
     Case(
         "interface-named-fragments",

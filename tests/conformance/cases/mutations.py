@@ -10,7 +10,8 @@ from tests.conformance.case import Case
 CASES = (
     Case(
         "in-order",
-        'mutation { created: courseCreate(input: { code: "ORD1", title: "First", instructorId: "u2" })'
+        "mutation {"
+        ' created: courseCreate(input: { code: "ORD1", title: "First", instructorId: "u2" })'
         " { id code title status level credits tags }"
         ' preview: reviewAdd(input: { courseId: "c1", rating: 4 }) { id body rating }'
         ' renamed: courseRetitle(code: "ORD1", title: "Second") { title status }'

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from tests.conformance.case import Case
 
-TWO = (
-    'query Courses { courses(first: 1) { code } } query Reviews { review(id: "r2") { body } }'
-)
+TWO = 'query Courses { courses(first: 1) { code } } query Reviews { review(id: "r2") { body } }'
 
 CASES = (
     Case("first-of-two", TWO, operation_name="Courses"),

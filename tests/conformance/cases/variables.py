@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.conformance.case import Case
 
 FIRST = "query Courses($first: Int = 2) { courses(first: $first) { code } }"
-MIN_RATING = "query Reviews($min: Int) { course(id: \"c1\") { reviews(minRating: $min) { rating } } }"
+MIN_RATING = 'query Reviews($min: Int) { course(id: "c1") { reviews(minRating: $min) { rating } } }'
 
 CASES = (
     Case("default-used", FIRST),
@@ -18,7 +18,8 @@ CASES = (
     ),
     Case(
         "variable-inside-literal",
-        "query ByLevel($level: Level!) { courses(filter: { level: $level, minCredits: 4 }) { code } }",
+        "query ByLevel($level: Level!)"
+        " { courses(filter: { level: $level, minCredits: 4 }) { code } }",
         variables={"level": "INTRO"},
     ),
     Case(

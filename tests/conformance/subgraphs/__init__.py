@@ -1,0 +1,1 @@
+"""The campus fixture subgraphs (Python ones here; Node ones as .mjs modules)."""

@@ -204,7 +204,9 @@ def _draft(code: str) -> Course:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Published courses in id order, at most `first` of them (all if null).")
+    @strawberry.field(
+        description="Published courses in id order, at most `first` of them (all if null)."
+    )
     def courses(self, first: int | None = 10, filter: CourseFilter | None = None) -> list[Course]:
         where = filter if filter is not None else CourseFilter()
         found = [course for course in COURSES.values() if _matches(course, where)]

@@ -104,13 +104,17 @@ def _start(port: int, subgraphs: Subgraphs, **env: str) -> subprocess.Popen[str]
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    process.kill()
-    raise AssertionError(f"lms gateway did not answer on port {port} within 60s")
+    output = _stop(process)
+    raise AssertionError(f"lms gateway did not answer on port {port} within 60s:\n{output}")
 
 
 def _stop(process: subprocess.Popen[str]) -> str:
-    process.terminate()
-    output, _ = process.communicate(timeout=30)
+    process.terminate()  # uvicorn stops its workers on SIGTERM
+    try:
+        output, _ = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
     return output
 
 

@@ -1,0 +1,1 @@
+"""Gateway benchmark: lms gateway, Apollo Gateway and Hive Gateway under wrk."""

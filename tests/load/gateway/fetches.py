@@ -38,8 +38,12 @@ def apollo_plan(supergraph: Path, query: str) -> Json:
     """Apollo's query plan for ``query``, as JSON."""
     result = subprocess.run(
         ["node", str(ORACLE / "plan.mjs"), str(supergraph), query],
-        capture_output=True, text=True, cwd=ORACLE, timeout=60, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ORACLE,
+        timeout=60,
+        check=False,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"planning failed:\n{result.stderr}")
     plan: Json = json.loads(result.stdout)

@@ -31,13 +31,30 @@ class Row:
             if baseline_ms is not None and chain_ms is not None and self.round != "direct"
             else ""
         )
-        return [self.round, self.target, f"{m.requests_per_second:,.0f}", f"{m.p50_ms:.2f}",
-                f"{m.p95_ms:.2f}", f"{m.p99_ms:.2f}", str(m.failed), overhead,
-                self.note]  # fmt: skip
+        return [
+            self.round,
+            self.target,
+            f"{m.requests_per_second:,.0f}",
+            f"{m.p50_ms:.2f}",
+            f"{m.p95_ms:.2f}",
+            f"{m.p99_ms:.2f}",
+            str(m.failed),
+            overhead,
+            self.note,
+        ]
 
 
-HEADER = ["round", "target", "req/s", "p50 ms", "p95 ms", "p99 ms", "failed",
-          "p50 overhead ms (root / all fetches)", "note"]  # fmt: skip
+HEADER = [
+    "round",
+    "target",
+    "req/s",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "failed",
+    "p50 overhead ms (root / all fetches)",
+    "note",
+]
 
 
 @dataclass
@@ -92,16 +109,24 @@ class Report:
     def to_json(self) -> dict[str, Any]:
         return {
             "query": self.query,
-            "load": {"connections": self.load.connections, "threads": self.load.threads,
-                     "duration_s": self.load.duration, "warmup_s": self.warmup},  # fmt: skip
+            "load": {
+                "connections": self.load.connections,
+                "threads": self.load.threads,
+                "duration_s": self.load.duration,
+                "warmup_s": self.warmup,
+            },
             "machine": self.machine,
             "root_p50_ms": self.root_p50_ms,
             "fetches_p50_ms": self.chain_p50_ms,
             "rows": [
-                {"round": row.round, "target": row.target, "note": row.note,
-                 "result": row.measurement.to_json() if row.measurement else None}
+                {
+                    "round": row.round,
+                    "target": row.target,
+                    "note": row.note,
+                    "result": row.measurement.to_json() if row.measurement else None,
+                }
                 for row in self.rows
-            ],  # fmt: skip
+            ],
         }
 
     def write(self, directory: Path) -> tuple[Path, Path]:
@@ -115,5 +140,7 @@ class Report:
 
 def _aligned(rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-                     for row in rows)  # fmt: skip
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )

@@ -60,7 +60,7 @@ def parse_output(stdout: str) -> Measurement:
     line = next((line for line in stdout.splitlines() if line.startswith(MARKER)), None)
     if line is None:
         raise RuntimeError(f"wrk printed no result:\n{stdout[-2000:]}")
-    raw = json.loads(line[len(MARKER):])
+    raw = json.loads(line[len(MARKER) :])
     latency = raw["latency_us"]
     socket_errors = sum(raw["socket_errors"].values())
     return Measurement(
@@ -78,12 +78,21 @@ def run_wrk(
     url: str, body: Mapping[str, Any], load: Load, *, headers: Mapping[str, str] | None = None
 ) -> Measurement:
     """POST ``body`` to ``url`` for ``load.duration`` seconds and measure."""
-    env = {**os.environ, "BENCH_BODY": json.dumps(body),
-           "BENCH_AUTHORIZATION": (headers or {}).get("Authorization", "")}  # fmt: skip
+    env = {
+        **os.environ,
+        "BENCH_BODY": json.dumps(body),
+        "BENCH_AUTHORIZATION": (headers or {}).get("Authorization", ""),
+    }
     argv = [
-        "wrk", f"-t{load.threads}", f"-c{load.connections}", f"-d{load.duration:g}s",
-        f"--timeout={load.timeout:g}s", "-s", str(SCRIPT), url,
-    ]  # fmt: skip
+        "wrk",
+        f"-t{load.threads}",
+        f"-c{load.connections}",
+        f"-d{load.duration:g}s",
+        f"--timeout={load.timeout:g}s",
+        "-s",
+        str(SCRIPT),
+        url,
+    ]
     result = subprocess.run(
         argv, capture_output=True, text=True, env=env, timeout=load.duration + 60, check=False
     )
