@@ -375,6 +375,12 @@ class QueryPlanner:
                     run, pos, type_name, selection, interface_info, provided=provided
                 )
                 continue
+            if subgraph not in self.supergraph.field_in(
+                type_name, selection.name
+            ) and self._choose_target(run, pos, type_name, selection) is not None:
+                # The interface is an entity here and where the field is: one jump for all.
+                used |= self._remote(run, pos, type_name, selection)
+                continue
             for object_type in possible:
                 inner = replace(
                     pos,
@@ -533,7 +539,7 @@ class QueryPlanner:
             if alias is None:
                 alias = self._fresh_alias(run, pos.out, selection.name)
             placed = pos.out.field(
-                selection.name, alias=alias, arguments=selection.arguments, leaf=leaf
+                selection.name, alias=alias, arguments=selection.arguments, leaf=leaf, front=True
             )
             assert placed is not None
             pos.renames.append(((*pos.rel, selection.name), alias))
@@ -544,6 +550,7 @@ class QueryPlanner:
             arguments=selection.arguments,
             directives=selection.directives,
             leaf=leaf,
+            front=pos.rel is not None,
         )
         if placed is not None:
             return placed
@@ -744,7 +751,10 @@ class QueryPlanner:
             renames=tuple(renames),
         )
         group = self._entity_group(run, subgraph, pos.path, deps, part)
-        if entity_type != type_name:
+        target_type = self.supergraph.type_in(entity_type).get(subgraph)
+        if entity_type != type_name or (
+            target_type is not None and target_type.is_interface_object
+        ):
             group.type_rewrites[type_name] = entity_type
         out = group.selections.fragment(entity_type)
         base = out

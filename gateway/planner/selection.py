@@ -79,11 +79,12 @@ def _arguments_key(arguments: tuple[ArgumentNode, ...]) -> str:
 class OutSet:
     """An ordered, merging selection set."""
 
-    __slots__ = ("_items", "_names")
+    __slots__ = ("_front", "_items", "_names")
 
     def __init__(self) -> None:
         self._items: dict[str, OutField | OutFragment] = {}
         self._names: dict[str, str] = {}
+        self._front = 0
 
     def __bool__(self) -> bool:
         return bool(self._items)
@@ -99,8 +100,13 @@ class OutSet:
         arguments: tuple[ArgumentNode, ...] = (),
         directives: tuple[DirectiveNode, ...] = (),
         leaf: bool = True,
+        front: bool = False,
     ) -> OutField | None:
-        """The field, added if new; ``None`` if its response key holds another field."""
+        """The field, added if new; ``None`` if its response key holds another field.
+
+        ``front`` puts a new field before the fields added without it (after
+        ``__typename``): keys and required fields lead, as in Apollo's plans.
+        """
         response_key = alias or name
         identity = name + "(" + _arguments_key(arguments) + ")"
         taken = self._names.get(response_key)
@@ -114,7 +120,15 @@ class OutSet:
             return existing
         self._names[response_key] = identity
         created = OutField(name, alias=alias, arguments=arguments, directives=directives, leaf=leaf)
-        self._items[key] = created
+        if front:
+            items = list(self._items.items())
+            start = 1 if items and items[0][0] == "__typename:__typename()" else 0
+            index = max(self._front, start)
+            items.insert(index, (key, created))
+            self._items = dict(items)
+            self._front = index + 1
+        else:
+            self._items[key] = created
         return created
 
     def planner_alias(self, name: str, arguments: tuple[ArgumentNode, ...]) -> str | None:
@@ -147,7 +161,12 @@ class OutSet:
     def prepend_typename(self) -> None:
         """Make ``__typename`` the first selection (added if missing)."""
         key = "__typename:__typename()"
-        existing = self._items.pop(key, None) or OutField("__typename")
+        if next(iter(self._items), None) == key:
+            return
+        existing = self._items.pop(key, None)
+        if existing is None:
+            existing = OutField("__typename")
+            self._front += 1
         self._names["__typename"] = "__typename()"
         self._items = {key: existing, **self._items}
 
