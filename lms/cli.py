@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from lms.commands import dev, gateway, migrate, serve, settings_cmd, token, topics
+from lms.commands import dev, gateway, migrate, plan, serve, settings_cmd, token, topics
 from lms.errors import CommandError
 from lms.services import UnknownService
 from shared.config import Settings, SettingsError
@@ -28,6 +28,7 @@ COMMANDS: dict[str, ModuleType] = {
     "settings": settings_cmd,
     "token": token,
     "gateway": gateway,
+    "plan": plan,
 }
 
 

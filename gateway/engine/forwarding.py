@@ -13,7 +13,9 @@ import re
 import uuid
 from collections.abc import Mapping
 
-from shared.observability import current_trace_context_headers, get_request_id
+from opentelemetry import trace
+
+from shared.observability import get_request_id
 
 __all__ = ["FORWARDED_HEADERS", "subgraph_headers"]
 
@@ -30,9 +32,15 @@ def subgraph_headers(incoming: Mapping[str, str]) -> dict[str, str]:
     authorization = lowered.get("authorization")
     if authorization:
         headers["authorization"] = authorization
-    trace = current_trace_context_headers()
-    if trace:
-        headers.update(trace)
+    span = trace.get_current_span().get_span_context()
+    if span.is_valid:
+        # W3C trace context of the gateway's span, formatted directly (a propagator
+        # round trip costs more than the rest of this function)
+        headers["traceparent"] = (
+            f"00-{span.trace_id:032x}-{span.span_id:016x}-{span.trace_flags:02x}"
+        )
+        if span.trace_state:
+            headers["tracestate"] = span.trace_state.to_header()
     else:
         for name in ("traceparent", "tracestate"):
             value = lowered.get(name)

@@ -13,22 +13,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graphql import OperationType
+from graphql import OperationDefinitionNode, OperationType
 from graphql.execution.values import get_variable_values
 
 from gateway.engine.codes import ErrorCode
 from gateway.engine.documents import DocumentCache
 from gateway.engine.errors import GatewayConfigError
 from gateway.engine.forwarding import subgraph_headers
+from gateway.engine.operation_metrics import OperationMetrics
 from gateway.engine.request import GatewayResponse, GraphQLRequest, Outcome
-from gateway.planner.errors import PlanningError
+from gateway.executor import Executor
+from gateway.planner import PlanCache, PlanningError, QueryPlanner
+from gateway.supergraph import Supergraph
+from gateway.transport import HttpTransport, SubgraphRequest, create_http_client
+from shared.observability import MetricsRegistry, default_metrics
 
 if TYPE_CHECKING:
-    from gateway.supergraph import Supergraph
     from gateway.transport import Transport
     from shared.config import Settings
 
@@ -60,7 +65,8 @@ class Gateway:
     ``transports`` maps every subgraph name to the transport reaching it. With
     ``development`` on, a request carrying ``x-lms-query-plan: true`` gets its
     query plan in ``extensions.queryPlan``. ``plan_cache_size`` bounds both the
-    plan cache and the cache of parsed documents.
+    plan cache and the cache of parsed documents. Operations are counted and
+    timed in ``metrics`` (default: the process-wide registry).
     """
 
     def __init__(
@@ -72,11 +78,9 @@ class Gateway:
         deduplicate: bool = True,
         development: bool = False,
         readiness_timeout: float = READINESS_TIMEOUT,
+        metrics: MetricsRegistry | None = None,
         on_close: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        from gateway.executor import Executor
-        from gateway.planner import PlanCache, QueryPlanner
-
         missing = sorted(set(supergraph.subgraphs) - set(transports))
         if missing:
             raise GatewayConfigError(f"no transport for subgraph {missing[0]}")
@@ -90,6 +94,9 @@ class Gateway:
             self.schema, self.transports, deduplicate=deduplicate, cache_size=plan_cache_size
         )
         self.readiness_timeout = readiness_timeout
+        self._metrics = OperationMetrics(
+            metrics if metrics is not None else default_metrics(), service="gateway"
+        )
         self._on_close = on_close
 
     # -- construction ------------------------------------------------------------
@@ -103,9 +110,6 @@ class Gateway:
         (one line) for a missing or invalid file or an unknown subgraph name.
         """
         supergraph = load_supergraph(settings, supergraph_path)
-
-        from gateway.transport import HttpTransport, create_http_client
-
         timeout = settings.gateway_subgraph_timeout
         client = create_http_client(timeout=timeout)
         transports: dict[str, Transport] = {
@@ -140,34 +144,52 @@ class Gateway:
         method: str = "POST",
     ) -> GatewayResponse:
         """Answer ``request``; ``headers`` are the client's HTTP headers, ``method`` its verb."""
+        started = time.perf_counter()
+        response, operation = await self._answer(request, headers, method)
+        if operation is None:
+            operation_type, operation_name = "unknown", request.operation_name
+        else:
+            operation_type = operation.operation.value
+            operation_name = operation.name.value if operation.name else None
+        self._metrics.record(
+            operation_type=operation_type,
+            operation_name=operation_name,
+            failed=response.outcome is not Outcome.EXECUTED or bool(response.body.get("errors")),
+            seconds=time.perf_counter() - started,
+        )
+        return response
+
+    async def _answer(
+        self, request: GraphQLRequest, headers: Mapping[str, str], method: str
+    ) -> tuple[GatewayResponse, OperationDefinitionNode | None]:
         prepared = self._documents.get(request.query)
         document = prepared.document
         if document is None:
-            return GatewayResponse({"errors": list(prepared.errors)}, Outcome.REQUEST_ERROR)
+            return GatewayResponse({"errors": list(prepared.errors)}, Outcome.REQUEST_ERROR), None
         operation = prepared.operation(request.operation_name)
         if isinstance(operation, str):
-            return GatewayResponse.error(
+            failure = GatewayResponse.error(
                 operation,
                 code=ErrorCode.OPERATION_RESOLUTION_FAILURE,
                 outcome=Outcome.REQUEST_ERROR,
             )
+            return failure, None
         if method == "GET" and operation.operation is OperationType.MUTATION:
-            return GatewayResponse.error(
+            refusal = GatewayResponse.error(
                 "Can only perform a mutation operation from a POST request.",
                 code=ErrorCode.BAD_REQUEST,
                 outcome=Outcome.METHOD_NOT_ALLOWED,
                 headers={"Allow": "POST"},
             )
+            return refusal, operation
 
         if operation.variable_definitions:
             coerced = get_variable_values(
                 self.schema, operation.variable_definitions, dict(request.variables or {})
             )
             if isinstance(coerced, list):
-                return GatewayResponse(
-                    {"errors": [_user_input_error(e.formatted) for e in coerced]},
-                    Outcome.REQUEST_ERROR,
-                )
+                errors = [_user_input_error(e.formatted) for e in coerced]
+                return GatewayResponse({"errors": errors}, Outcome.REQUEST_ERROR), operation
             variables: dict[str, Any] = coerced.coerced
         else:
             variables = _NO_VARIABLES
@@ -176,17 +198,16 @@ class Gateway:
         try:
             plan = self._plans.get_or_plan(request.query, document, operation_name)
         except PlanningError as exc:
-            return GatewayResponse(
-                {"errors": [{"message": str(exc), "extensions": {"code": exc.code}}]},
-                Outcome.REQUEST_ERROR,
-            )
+            error = {"message": str(exc), "extensions": {"code": exc.code}}
+            return GatewayResponse({"errors": [error]}, Outcome.REQUEST_ERROR), operation
         except Exception:
             logger.exception("planning failed for operation %s", operation_name or "<anonymous>")
-            return GatewayResponse.error(
+            failure = GatewayResponse.error(
                 "The operation could not be planned; the gateway's log has the details.",
                 code=ErrorCode.QUERY_PLANNING_FAILED,
                 outcome=Outcome.SERVER_ERROR,
             )
+            return failure, operation
 
         try:
             result = await self._executor.execute(
@@ -198,16 +219,17 @@ class Gateway:
             )
         except Exception:
             logger.exception("execution failed for operation %s", operation_name or "<anonymous>")
-            return GatewayResponse.error(
+            failure = GatewayResponse.error(
                 "Internal server error.",
                 code=ErrorCode.INTERNAL_SERVER_ERROR,
                 outcome=Outcome.SERVER_ERROR,
             )
+            return failure, operation
         body: dict[str, Any] = result.to_dict()
         if self.development and _asks_for_plan(headers):
             extensions = body.setdefault("extensions", {})
             extensions["queryPlan"] = plan.to_json()
-        return GatewayResponse(body, Outcome.EXECUTED)
+        return GatewayResponse(body, Outcome.EXECUTED), operation
 
     # -- readiness ---------------------------------------------------------------
     async def readiness(self) -> dict[str, str | None]:
@@ -220,8 +242,6 @@ class Gateway:
         return dict(zip(names, outcomes, strict=True))
 
     async def _probe(self, name: str) -> str | None:
-        from gateway.transport import SubgraphRequest
-
         transport = self.transports[name]
         timeout = self.readiness_timeout
         request = SubgraphRequest(
@@ -246,8 +266,6 @@ class Gateway:
 
 def load_supergraph(settings: Settings, path: Path | str) -> Supergraph:
     """The supergraph in the file at ``path``, its subgraph URLs replaced as the settings say."""
-    from gateway.supergraph import Supergraph
-
     path = Path(path)
     try:
         sdl = path.read_text(encoding="utf-8")

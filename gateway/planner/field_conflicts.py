@@ -75,9 +75,7 @@ class _Fixer:
             shape = _shape_of_reference(info.type).replace("\x00", leaf)
         return shape, named_name
 
-    def gather(
-        self, out: OutSet, parent_type: str, path: tuple[str, ...]
-    ) -> Iterator[_Entry]:
+    def gather(self, out: OutSet, parent_type: str, path: tuple[str, ...]) -> Iterator[_Entry]:
         for item in out:
             if isinstance(item, OutField):
                 yield item, out, parent_type, path

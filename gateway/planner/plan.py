@@ -29,7 +29,8 @@ __all__ = [
 
 Selection = dict[str, Any]
 """A selection of ``requires`` in Apollo's JSON form: ``{"kind": "Field", "name": ...,
-"selections": [...]}`` or ``{"kind": "InlineFragment", "typeCondition": ..., "selections": [...]}``."""
+"selections": [...]}`` (with ``"alias"`` when the value is fetched under one) or
+``{"kind": "InlineFragment", "typeCondition": ..., "selections": [...]}``."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,8 +42,26 @@ class FetchNode:
     ``$representations: [_Any!]!`` and selects ``_entities(representations:
     $representations) { ... on T { ... } }``; each representation is built
     from an object at the enclosing ``Flatten`` path by ``requires``.
-    ``input_rewrites`` / ``output_rewrites`` follow Apollo's (for
-    ``@interfaceObject``: e.g. set ``__typename`` of representations).
+    ``input_rewrites`` / ``output_rewrites`` follow Apollo's:
+
+    * an object is sent only when its ``__typename`` satisfies one of the
+      ``requires`` type conditions (equal to it, or a possible type of an
+      abstract condition); ``Flatten`` paths carry no type conditions;
+    * ``{"kind": "ValueSetter", "path": ["... on T", "__typename"], "setValueTo": "I"}``
+      (input): the target subgraph knows ``T`` only as the ``@interfaceObject``
+      ``I``, so representations of ``T`` objects are sent as ``I``;
+    * ``{"kind": "KeyRenamer", "path": ["... on T", "price__alias_0"], "renameKeyTo":
+      "price"}`` (input): a required field fetched under a planner alias (its
+      plain name held another field) is renamed back in the representation;
+      the alias also names it in ``requires`` (``"alias"`` next to ``"name"``);
+    * ``KeyRenamer`` (output): a field the subgraph would reject as conflicting
+      (same response key, different types in sibling fragments) is fetched as
+      ``id__alias_0`` and renamed back before merging; its path starts at the
+      fetch's data (a root field, or ``... on T`` of an entity).
+
+    Objects from an ``@interfaceObject`` subgraph carry the interface's name as
+    ``__typename``; plans fetch the real ``__typename`` from a subgraph that
+    knows the implementations before anything depends on it.
     """
 
     service_name: str

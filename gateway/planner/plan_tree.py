@@ -45,8 +45,8 @@ def _variables_in_value(value: ValueNode) -> Iterator[str]:
         for item in value.values:
             yield from _variables_in_value(item)
     elif isinstance(value, ObjectValueNode):
-        for item in value.fields:
-            yield from _variables_in_value(item.value)
+        for object_field in value.fields:
+            yield from _variables_in_value(object_field.value)
 
 
 def _variables_in_nodes(nodes: Sequence[ArgumentNode | DirectiveNode]) -> Iterator[str]:
@@ -87,15 +87,15 @@ class _Builder:
             supergraph=self.supergraph,
         )
         used = _variables(group.selections)
-        definitions = [
-            d for d in operation.variable_definitions if d.variable.name.value in used
-        ]
+        definitions = [d for d in operation.variable_definitions if d.variable.name.value in used]
         name = f" {operation.name}__{group.subgraph}__{self.fetches}" if operation.name else ""
         self.fetches += 1
         declared = [print_ast(d) for d in definitions]
         if group.is_entity:
             declared.insert(0, "$representations: [_Any!]!")
-            body = "{ _entities(representations: $representations) " + group.selections.text() + " }"
+            body = (
+                "{ _entities(representations: $representations) " + group.selections.text() + " }"
+            )
             kind = "query"
         else:
             body = group.selections.text()
@@ -119,7 +119,10 @@ class _Builder:
         return fetch
 
     def stage(
-        self, ready: list[FetchGroup], done: frozenset[FetchGroup], children: dict[int, list[FetchGroup]]
+        self,
+        ready: list[FetchGroup],
+        done: frozenset[FetchGroup],
+        children: dict[int, list[FetchGroup]],
     ) -> PlanNode:
         branches: list[PlanNode] = []
         for group in ready:

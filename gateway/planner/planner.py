@@ -28,7 +28,14 @@ from graphql import (
 
 from gateway.planner.errors import PlanningError
 from gateway.planner.fetch_group import FetchGroup, RequiresPart
-from gateway.planner.operation import Field, Fragment, Operation, Selection, normalize, selections_of
+from gateway.planner.operation import (
+    Field,
+    Fragment,
+    Operation,
+    Selection,
+    normalize,
+    selections_of,
+)
 from gateway.planner.plan import QueryPlan
 from gateway.planner.plan_tree import build_plan
 from gateway.planner.selection import OutField, OutSet
@@ -116,18 +123,14 @@ class _Target:
 class QueryPlanner:
     """Plans operations over one supergraph. Thread-safe once built; cheap to keep."""
 
-    def __init__(
-        self, supergraph: Supergraph, *, override_labels: Iterable[str] = ()
-    ) -> None:
+    def __init__(self, supergraph: Supergraph, *, override_labels: Iterable[str] = ()) -> None:
         self.supergraph = supergraph
         self.schema = supergraph.schema
         self.override_labels = frozenset(override_labels)
         self._usable: dict[tuple[str, str, str], FieldInSubgraph | None] = {}
         self._field_types: dict[tuple[str, str], tuple[str, int]] = {}
         self._field_sets: dict[int, tuple[Selection, ...]] = {}
-        self._servings: dict[
-            tuple[str, str, frozenset[str] | None], frozenset[str]
-        ] = {}
+        self._servings: dict[tuple[str, str, frozenset[str] | None], frozenset[str]] = {}
         self._order = {name: i for i, name in enumerate(supergraph.subgraphs)}
 
     # -- entry point ----------------------------------------------------------------------
@@ -141,6 +144,20 @@ class QueryPlanner:
                 f"the supergraph has no {operation.kind} type; send a query instead",
                 code="GRAPHQL_VALIDATION_FAILED",
             )
+        try:
+            runs = self._runs(operation, root_type)
+        except RecursionError:
+            raise PlanningError(
+                "the operation is too deeply nested to plan; split it into smaller operations"
+            ) from None
+        return build_plan(
+            operation,
+            [run.groups for run in runs],
+            supergraph=self.supergraph,
+            root_type=root_type,
+        )
+
+    def _runs(self, operation: Operation, root_type: str) -> list[_Run]:
         counter = itertools.count()
         runs: list[_Run] = []
         if operation.kind == "mutation":
@@ -154,12 +171,7 @@ class QueryPlanner:
             run = _Run(counter)
             self._walk_root(run, root_type, operation.selections, (), only=None)
             runs.append(run)
-        return build_plan(
-            operation,
-            [run.groups for run in runs],
-            supergraph=self.supergraph,
-            root_type=root_type,
-        )
+        return runs
 
     # -- root fields ----------------------------------------------------------------------
 
@@ -168,7 +180,9 @@ class QueryPlanner:
     ) -> list[tuple[str, tuple[Selection, ...]]]:
         runs: list[tuple[str, list[Selection]]] = []
         for selection in self._root_fields(root_type, selections):
-            subgraph = self._choose_root_subgraph(root_type, selection, preferred=runs[-1][0] if runs else None)
+            subgraph = self._choose_root_subgraph(
+                root_type, selection, preferred=runs[-1][0] if runs else None
+            )
             if runs and runs[-1][0] == subgraph:
                 runs[-1][1].append(selection)
             else:
@@ -200,16 +214,18 @@ class QueryPlanner:
     ) -> None:
         for selection in self._root_fields(root_type, selections):
             if isinstance(selection, Fragment):
-                self._walk_root(run, root_type, selection.selections, (*conditions, selection), only=only)
+                self._walk_root(
+                    run, root_type, selection.selections, (*conditions, selection), only=only
+                )
                 continue
             if only is not None:
                 group = only
             else:
                 subgraph = self._choose_root_subgraph(root_type, selection, preferred=None, run=run)
-                group = run.roots.get(subgraph)
-                if group is None:
-                    group = run.new_group(subgraph, (), entity=False)
-                    run.roots[subgraph] = group
+                existing = run.roots.get(subgraph)
+                if existing is None:
+                    existing = run.roots[subgraph] = run.new_group(subgraph, (), entity=False)
+                group = existing
             out = group.selections
             for fragment in conditions:
                 out = out.fragment(None, fragment.directives)
@@ -322,14 +338,16 @@ class QueryPlanner:
         possible_set = self.supergraph.possible_types_in(type_name, subgraph)
         if pos.possible is not None:
             possible_set = possible_set & pos.possible
-        possible = self._sorted(possible_set)
+        possible = sorted(possible_set)
         pos.out.field("__typename")
         used: set[FetchGroup] = {pos.group}
         if not possible and isinstance(self.schema.get_type(type_name), GraphQLInterfaceType):
             # No object of this interface can come from here: its fields must still be
             # resolvable (an entity interface), or the operation cannot be planned.
             own = [s for s in self._flatten_own(type_name, selections) if isinstance(s, Field)]
-            return used | self._walk_object(run, replace(pos, type_name=type_name), type_name, tuple(own))
+            return used | self._walk_object(
+                run, replace(pos, type_name=type_name), type_name, tuple(own)
+            )
         for selection in selections:
             if isinstance(selection, Fragment):
                 condition = selection.type_condition
@@ -354,7 +372,7 @@ class QueryPlanner:
                         conditions=(
                             (*pos.conditions, selection) if selection.directives else pos.conditions
                         ),
-                        provided=self._provided_for(pos.provided, object_type),
+                        provided=pos.provided,
                         type_name=object_type,
                         frags=(*pos.frags, Fragment(object_type, selection.directives, ())),
                     )
@@ -375,9 +393,10 @@ class QueryPlanner:
                     run, pos, type_name, selection, interface_info, provided=provided
                 )
                 continue
-            if subgraph not in self.supergraph.field_in(
-                type_name, selection.name
-            ) and self._choose_target(run, pos, type_name, selection) is not None:
+            if (
+                subgraph not in self.supergraph.field_in(type_name, selection.name)
+                and self._choose_target(run, pos, type_name, selection) is not None
+            ):
                 # The interface is an entity here and where the field is: one jump for all.
                 used |= self._remote(run, pos, type_name, selection)
                 continue
@@ -386,7 +405,7 @@ class QueryPlanner:
                     pos,
                     out=pos.out.fragment(object_type),
                     base=pos.base.fragment(object_type),
-                    provided=self._provided_for(pos.provided, object_type),
+                    provided=pos.provided,
                     type_name=object_type,
                     frags=(*pos.frags, Fragment(object_type, (), ())),
                 )
@@ -412,9 +431,7 @@ class QueryPlanner:
             used |= self._resolve_type(run, pos, type_name, tuple(needs_type))
         return used
 
-    def _flatten_own(
-        self, type_name: str, selections: tuple[Selection, ...]
-    ) -> list[Selection]:
+    def _flatten_own(self, type_name: str, selections: tuple[Selection, ...]) -> list[Selection]:
         result: list[Selection] = []
         for selection in selections:
             if (
@@ -486,7 +503,10 @@ class QueryPlanner:
             via=selection,
             serving=serving,
             possible=self._possible(
-                parent_type, selection.name, self._field_type(parent_type, selection.name)[0], serving
+                parent_type,
+                selection.name,
+                self._field_type(parent_type, selection.name)[0],
+                serving,
             ),
         )
         return used | self._walk(run, child, child_type, selection.selections)
@@ -599,13 +619,12 @@ class QueryPlanner:
         group, entity_pos, deps = self._enter(
             run, pos, type_name, target.subgraph, target.entity_type, target.key, requires
         )
-        entity_provided = None
         used = deps | {group}
         if selection.selections is None:
             self._out_field(run, entity_pos, selection)
             return used
         return used | self._place(
-            run, entity_pos, target.entity_type, selection, target.info, provided=entity_provided
+            run, entity_pos, target.entity_type, selection, target.info, provided=None
         )
 
     def _reenter(
@@ -646,13 +665,14 @@ class QueryPlanner:
             if local is None or local[0].requires is not None:
                 continue
             if not all(
-                (info := self._usable_field(step.type_name, field.name, subgraph)) is not None
+                (info := self._usable_field(step.type_name, step_field.name, subgraph)) is not None
                 and info.requires is None
                 and all(
-                    f.type_condition is None or subgraph in self.supergraph.type_in(f.type_condition)
+                    f.type_condition is None
+                    or subgraph in self.supergraph.type_in(f.type_condition)
                     for f in step.frags
                 )
-                for step, field in chain
+                for step, step_field in chain
             ):
                 continue
             deps: set[FetchGroup] = set()
@@ -675,16 +695,16 @@ class QueryPlanner:
                 )
                 out = entity_pos.base
                 first_frags = tuple(f for f in anchor.frags if f.type_condition is None)
-            for index, (step, field) in enumerate(chain):
+            for index, (step, step_field) in enumerate(chain):
                 for fragment in first_frags if index == 0 else step.frags:
                     if fragment.type_condition is not None:
                         out.field("__typename")
                     out = out.fragment(fragment.type_condition, fragment.directives)
                 placed = out.field(
-                    field.name,
-                    alias=field.alias,
-                    arguments=field.arguments,
-                    directives=field.directives,
+                    step_field.name,
+                    alias=step_field.alias,
+                    arguments=step_field.arguments,
+                    directives=step_field.directives,
                     leaf=False,
                 )
                 if placed is None or placed.selections is None:
@@ -696,10 +716,18 @@ class QueryPlanner:
                         out.field("__typename")
                     out = out.fragment(fragment.type_condition, fragment.directives)
                 target = replace(
-                    pos, group=group, out=out, base=out, provided=local[1], avoid=frozenset(), frags=()
+                    pos,
+                    group=group,
+                    out=out,
+                    base=out,
+                    provided=local[1],
+                    avoid=frozenset(),
+                    frags=(),
                 )
-                return deps | {group} | self._place(
-                    run, target, type_name, selection, local[0], provided=local[1]
+                return (
+                    deps
+                    | {group}
+                    | self._place(run, target, type_name, selection, local[0], provided=local[1])
                 )
         return None
 
@@ -804,7 +832,9 @@ class QueryPlanner:
     ) -> _Target | None:
         subgraph = pos.group.subgraph
         best: tuple[int, int, _Target] | None = None
-        for target_subgraph, entity_type, info in self._targets(subgraph, type_name, selection.name):
+        for target_subgraph, entity_type, info in self._targets(
+            subgraph, type_name, selection.name
+        ):
             if (type_name, target_subgraph) in pos.avoid:
                 continue
             keyed = self._choose_key(subgraph, type_name, target_subgraph, entity_type, pos)
@@ -812,7 +842,9 @@ class QueryPlanner:
                 continue
             key, cost = keyed
             if info.requires is not None:
-                cost += self._cost(subgraph, type_name, self._selections(info.requires), pos.provided, depth=1)
+                cost += self._cost(
+                    subgraph, type_name, self._selections(info.requires), pos.provided, depth=1
+                )
             if selection.selections is not None:
                 child_type, _ = self._field_type(type_name, selection.name)
                 child_provided = (
@@ -864,14 +896,18 @@ class QueryPlanner:
         for key in self._entity_keys(entity_type, target):
             if key.fields in pos.known or self._key_local(subgraph, type_name, key, pos.provided):
                 return key, 0
-            cost = self._cost(subgraph, type_name, self._selections(key.selections), pos.provided, depth=1)
+            cost = self._cost(
+                subgraph, type_name, self._selections(key.selections), pos.provided, depth=1
+            )
             if cost < _INFINITE and (best is None or cost < best[0]):
                 best = (cost, key)
         return None if best is None else (best[1], best[0])
 
     # -- what a subgraph resolves ---------------------------------------------------------
 
-    def _usable_field(self, type_name: str, field_name: str, subgraph: str) -> FieldInSubgraph | None:
+    def _usable_field(
+        self, type_name: str, field_name: str, subgraph: str
+    ) -> FieldInSubgraph | None:
         """The field as ``subgraph`` resolves it for clients, or ``None`` if it does not."""
         cache_key = (type_name, field_name, subgraph)
         if cache_key in self._usable:
@@ -962,7 +998,9 @@ class QueryPlanner:
         child_provided = provided
         if info.provides is not None:
             child_provided = (*(provided or ()), *self._selections(info.provides))
-        return self._cost(subgraph, child_type, selection.selections, child_provided, depth=depth + 1)
+        return self._cost(
+            subgraph, child_type, selection.selections, child_provided, depth=depth + 1
+        )
 
     def _cost(
         self,
@@ -991,22 +1029,30 @@ class QueryPlanner:
         for selection in selections:
             if isinstance(selection, Fragment):
                 if self._applies(selection.type_condition, type_name):
-                    total += self._cost(subgraph, type_name, selection.selections, provided, depth=depth)
+                    total += self._cost(
+                        subgraph, type_name, selection.selections, provided, depth=depth
+                    )
                 continue
             if selection.name == "__typename":
                 continue
             local = self._local(subgraph, type_name, selection.name, provided)
             if local is not None and local[0].requires is None:
-                total += self._field_cost(subgraph, type_name, selection, local[0], local[1], depth=depth)
+                total += self._field_cost(
+                    subgraph, type_name, selection, local[0], local[1], depth=depth
+                )
                 continue
             best = _INFINITE
             best_subgraph = ""
             for target, entity_type, info in self._targets(subgraph, type_name, selection.name):
                 keys = self._entity_keys(entity_type, target)
                 key_cost = (
-                    0 if any(self._key_local(subgraph, type_name, k, provided) for k in keys) else _JUMP
+                    0
+                    if any(self._key_local(subgraph, type_name, k, provided) for k in keys)
+                    else _JUMP
                 )
-                cost = key_cost + self._field_cost(target, entity_type, selection, info, None, depth=depth)
+                cost = key_cost + self._field_cost(
+                    target, entity_type, selection, info, None, depth=depth
+                )
                 if info.requires is not None:
                     cost += _JUMP
                 if cost < best:
@@ -1060,9 +1106,6 @@ class QueryPlanner:
             return self.schema.is_sub_type(definition, target)
         return False
 
-    def _sorted(self, type_names: Iterable[str]) -> list[str]:
-        return sorted(type_names)
-
     def _selections(self, node: SelectionSetNode) -> tuple[Selection, ...]:
         cached = self._field_sets.get(id(node))
         if cached is None:
@@ -1096,8 +1139,3 @@ class QueryPlanner:
         self, provided: tuple[Selection, ...] | None, type_name: str, field_name: str
     ) -> tuple[Selection, ...] | None:
         return self._provided_lookup(provided, type_name, field_name)[1]
-
-    def _provided_for(
-        self, provided: tuple[Selection, ...] | None, object_type: str
-    ) -> tuple[Selection, ...] | None:
-        return provided

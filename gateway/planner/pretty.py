@@ -83,7 +83,12 @@ def _node(node: PlanNode, indentation: str) -> str:
         text += _operation_text(node.operation, inner) + "\n" + indentation + "}"
         return text
     if isinstance(node, FlattenNode):
-        return f'Flatten(path: "{".".join(node.path)}")' + " {" + _children([node.node], indentation) + "}"
+        return (
+            f'Flatten(path: "{".".join(node.path)}")'
+            + " {"
+            + _children([node.node], indentation)
+            + "}"
+        )
     if isinstance(node, SequenceNode):
         return "Sequence {" + _children(list(node.nodes), indentation) + "}"
     if isinstance(node, ParallelNode):

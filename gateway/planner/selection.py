@@ -179,20 +179,19 @@ class OutSet:
         return "{ " + (" ".join(parts) or "__typename") + " }"
 
     def rename(self, target: OutField, alias: str) -> None:
-        """Fetch ``target`` (a field of this set) under ``alias`` instead."""
-        for key, item in list(self._items.items()):
-            if item is target:
-                del self._items[key]
-                break
-        if self._names.get(target.response_key) and not any(
-            isinstance(i, OutField) and i.response_key == target.response_key
-            for i in self._items.values()
-        ):
-            del self._names[target.response_key]
+        """Fetch ``target`` (a field of this set) under ``alias`` instead, in place."""
+        old_key = target.response_key
         target.alias = alias
         identity = target.name + "(" + _arguments_key(target.arguments) + ")"
+        new_key = alias + ":" + identity + _directives_text(target.directives)
+        self._items = {
+            (new_key if item is target else key): item for key, item in self._items.items()
+        }
+        if not any(
+            isinstance(i, OutField) and i.response_key == old_key for i in self._items.values()
+        ):
+            self._names.pop(old_key, None)
         self._names[alias] = identity
-        self._items[alias + ":" + identity + _directives_text(target.directives)] = target
 
     def to_json(self) -> list[dict[str, Any]]:
         """Apollo's JSON form of a ``requires`` selection."""

@@ -52,6 +52,8 @@ class Supergraph:
     schema: GraphQLSchema
     api_schema: GraphQLSchema
     subgraphs: dict[str, SubgraphInfo]
+    _features: LinkedFeatures
+    _document: DocumentNode
     root_types: dict[str, str]
     """Operation kind (``query``, ``mutation``, ``subscription``) -> root type name."""
 

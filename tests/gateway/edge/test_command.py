@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from lms.cli import main
 from tests.gateway.edge.conftest import SUPERGRAPH, Subgraphs, free_port
 from tests.gateway.edge.oracle import run_node
 
@@ -31,18 +32,14 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _lms_gateway(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*LMS, "gateway", *args],
-        cwd=ROOT,
-        env=_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+@pytest.fixture
+def no_lms_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("LMS_"):
+            monkeypatch.delenv(name)
 
 
+@pytest.mark.usefixtures("no_lms_environment")
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
@@ -63,23 +60,41 @@ def _lms_gateway(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
             {"LMS_GATEWAY_SUBGRAPH_URLS": "people"},
             "lms: invalid setting LMS_GATEWAY_SUBGRAPH_URLS='people'",
         ),
+        (
+            ("--supergraph", str(SUPERGRAPH)),
+            {"LMS_GATEWAY_WORKERS": "2", "LMS_GATEWAY_SUBGRAPH_URLS": "grades=http://x/"},
+            "lms: LMS_GATEWAY_SUBGRAPH_URLS names subgraph grades",
+        ),
     ],
 )
-def test_one_line_errors(args: tuple[str, ...], env: dict[str, str], message: str) -> None:
-    done = _lms_gateway(*args, "--port", str(free_port()), **env)
-    assert done.returncode == 2
-    assert done.stderr.startswith(message)
-    assert done.stderr.count("\n") == 1, done.stderr
+def test_one_line_errors(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: tuple[str, ...],
+    env: dict[str, str],
+    message: str,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code = main(["gateway", *args, "--port", str(free_port())])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(message)
+    assert err.count("\n") == 1, err
 
 
-def test_invalid_supergraph_is_one_line(tmp_path: Path) -> None:
-    for text in ("type Query { a: Int", "type Query { a: Int }"):
-        path = tmp_path / "supergraph.graphql"
-        path.write_text(text)
-        done = _lms_gateway("--supergraph", str(path), "--port", str(free_port()))
-        assert done.returncode == 2
-        assert done.stderr.startswith(f"lms: invalid supergraph {path}: "), done.stderr
-        assert done.stderr.count("\n") == 1, done.stderr
+@pytest.mark.usefixtures("no_lms_environment")
+@pytest.mark.parametrize("text", ["type Query { a: Int", "type Query { a: Int }"])
+def test_invalid_supergraph_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    path = tmp_path / "supergraph.graphql"
+    path.write_text(text)
+    code = main(["gateway", "--supergraph", str(path), "--port", str(free_port())])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"lms: invalid supergraph {path}: "), err
+    assert err.count("\n") == 1, err
 
 
 def _start(port: int, subgraphs: Subgraphs, **env: str) -> subprocess.Popen[str]:

@@ -221,9 +221,15 @@ async def test_ready_when_every_subgraph_answers(client: httpx.AsyncClient) -> N
 
 async def test_health_and_metrics(client: httpx.AsyncClient) -> None:
     assert (await client.get("/health")).json() == {"status": "ok"}
-    await post(client, {"query": "{ __typename }"})
-    metrics = await client.get("/metrics")
-    assert metrics.status_code == 200
+    await post(client, {"query": TWO_OPERATIONS, "operationName": "People"})
+    await post(client, {"query": "{ nope }"})
+    metrics = (await client.get("/metrics")).text
+    assert 'lms_http_requests_total{method="POST",route="/graphql",service="gateway"' in metrics
     assert (
-        'lms_http_requests_total{method="POST",route="/graphql",service="gateway"' in metrics.text
-    )
+        'lms_graphql_operations_total{operation_name="People",operation_type="query",'
+        'service="gateway",status="ok"}'
+    ) in metrics
+    assert (
+        'lms_graphql_operations_total{operation_name="<anonymous>",operation_type="unknown",'
+        'service="gateway",status="error"}'
+    ) in metrics

@@ -7,6 +7,7 @@ from graphql import build_schema
 
 from gateway.edge.media import GRAPHQL_RESPONSE_JSON, JSON, accepts_html, negotiate
 from gateway.engine.documents import DocumentCache
+from gateway.engine.forwarding import subgraph_headers
 
 SCHEMA = build_schema("type Query { a: Int }")
 
@@ -69,3 +70,26 @@ def test_operation_resolution() -> None:
     assert not isinstance(operation, str)
     assert operation.name is not None
     assert operation.name.value == "B"
+
+
+def test_subgraph_headers_outside_a_span() -> None:
+    incoming = {
+        "Authorization": "Bearer t",
+        "TraceParent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        "X-Request-ID": "abc-1",
+        "Cookie": "secret",
+        "Accept": "*/*",
+    }
+    assert subgraph_headers(incoming) == {
+        "authorization": "Bearer t",
+        "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        "x-request-id": "abc-1",
+    }
+
+
+@pytest.mark.parametrize("given", [None, "", "two words", "x" * 129])
+def test_subgraph_headers_make_a_request_id(given: str | None) -> None:
+    incoming = {} if given is None else {"x-request-id": given}
+    request_id = subgraph_headers(incoming)["x-request-id"]
+    assert request_id != given
+    assert len(request_id) == 32
