@@ -418,10 +418,13 @@ class _InvalidAnswer(Exception):
 def _uncovered(
     shaping: list[dict[str, Any]], fetching: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """The shaping errors not explained by a fetch error (at, above or below their path).
+    """The shaping errors not explained by a fetch error.
 
-    A fetch error without a path (a failed fetch) explains them all, as in
-    Apollo Gateway, which reports one error per problem rather than one per null.
+    A fetch error explains a null at, above or below its path, and a null in
+    the same object as its path (a subgraph that nulls an entity or its whole
+    ``data`` for one failing non-null field also drops that object's other
+    fields). A fetch error without a path (a failed fetch) explains them all,
+    as in Apollo Gateway, which reports one error per problem, not one per null.
     """
     if not fetching:
         return shaping
@@ -438,7 +441,11 @@ def _uncovered(
     kept = []
     for error in shaping:
         key = tuple(error["path"])
-        if key in prefixes or any(key[:end] in exact for end in range(len(key))):
+        if (
+            key in prefixes
+            or (key and key[:-1] in prefixes)
+            or any(key[:end] in exact for end in range(len(key)))
+        ):
             continue
         kept.append(error)
     return kept

@@ -65,7 +65,7 @@ def decode_response(
             + " without a GraphQL response; check the subgraph's logs.",
             subgraph=subgraph,
             status=status,
-            code=_STATUS_CODES.get(status, "DOWNSTREAM_SERVICE_ERROR"),
+            code=_STATUS_CODES.get(status, "INTERNAL_SERVER_ERROR"),
         )
     kind = content_type.split(";", 1)[0].strip() if content_type else "no content type"
     raise TransportError(

@@ -11,7 +11,10 @@ class TransportError(Exception):
     response.
 
     ``subgraph`` names the subgraph; ``status`` is the HTTP status when there
-    was one; ``code`` is the error code the gateway reports to clients.
+    was one; ``code`` is the error code the gateway reports to clients: as
+    Apollo Gateway reports a failed subgraph request, ``UNAUTHENTICATED`` for
+    401, ``FORBIDDEN`` for 403, ``INTERNAL_SERVER_ERROR`` for anything else
+    (``DOWNSTREAM_SERVICE_ERROR`` is kept for errors a subgraph did return).
     """
 
     def __init__(
@@ -20,7 +23,7 @@ class TransportError(Exception):
         *,
         subgraph: str,
         status: int | None = None,
-        code: str = "DOWNSTREAM_SERVICE_ERROR",
+        code: str = "INTERNAL_SERVER_ERROR",
     ) -> None:
         super().__init__(message)
         self.subgraph = subgraph

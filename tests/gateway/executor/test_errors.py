@@ -82,7 +82,7 @@ async def test_subgraph_down_gives_partial_data(
     # topProducts: [Product!]! takes data with it; one error names the subgraph.
     assert result["data"] is None
     (error,) = result["errors"]
-    assert error["extensions"] == {"code": "DOWNSTREAM_SERVICE_ERROR", "serviceName": "inventory"}
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "serviceName": "inventory"}
     assert "'inventory'" in error["message"]
     assert "unreachable" in error["message"]
 
@@ -100,7 +100,7 @@ async def test_slow_subgraph_times_out_with_partial_data(
     assert time.monotonic() - started < 2.0
     assert result["data"] == {"first": {"label": "Table", "cost": 100}, "second": None}
     (error,) = result["errors"]
-    assert error["extensions"] == {"code": "DOWNSTREAM_SERVICE_ERROR", "serviceName": "reviews"}
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "serviceName": "reviews"}
     assert "did not answer within 0.2s" in error["message"]
 
 
@@ -118,7 +118,7 @@ async def test_subgraph_answering_500_gives_partial_data(
     }
     (error,) = result["errors"]
     assert error["extensions"] == {
-        "code": "DOWNSTREAM_SERVICE_ERROR",
+        "code": "INTERNAL_SERVER_ERROR",
         "serviceName": "reviews",
         "http": {"status": 500},
     }

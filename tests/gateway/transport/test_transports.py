@@ -76,7 +76,7 @@ async def test_500_without_a_graphql_body_is_a_transport_error(make: Make) -> No
         await make("/text500", 2.0).send(REQUEST)
     assert info.value.status == 500
     assert info.value.subgraph == "things"
-    assert info.value.code == "DOWNSTREAM_SERVICE_ERROR"
+    assert info.value.code == "INTERNAL_SERVER_ERROR"
 
 
 @pytest.mark.parametrize("path", ["/html", "/notgraphql"])
