@@ -96,7 +96,8 @@ def create_app(
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.platform = platform
     app.add_middleware(RequestContextMiddleware, service=name)
-    instrument_app(app)
+    if settings.otlp_endpoint:
+        instrument_app(app)  # spans cost time per request: only when they are exported
     return app
 
 

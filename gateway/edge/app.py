@@ -76,5 +76,6 @@ def create_gateway_app(
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.gateway = gateway
     app.add_middleware(RequestContextMiddleware, service=SERVICE_NAME)
-    instrument_app(app)
+    if settings.otlp_endpoint:
+        instrument_app(app)  # spans cost time per request: only when they are exported
     return app

@@ -10,11 +10,10 @@ GraphiQL when it is enabled.
 
 from __future__ import annotations
 
-import json
-
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from gateway import json_codec
 from gateway.edge.graphiql import graphiql_html
 from gateway.edge.media import GRAPHQL_RESPONSE_JSON, JSON, accepts_html, negotiate
 from gateway.edge.parameters import from_json_body, from_query_string
@@ -63,7 +62,7 @@ class GraphQLEndpoint:
 
 def render(response: GatewayResponse, media_type: str) -> Response:
     """The HTTP response carrying ``response`` as ``media_type``."""
-    body = json.dumps(response.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = json_codec.dumps(response.body)
     status = response.status_code(graphql_response_json=media_type == GRAPHQL_RESPONSE_JSON)
     return Response(
         body,

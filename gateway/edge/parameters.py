@@ -8,10 +8,10 @@ of another media type) and an error coded ``BAD_REQUEST``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from gateway import json_codec
 from gateway.engine import ErrorCode, GatewayResponse, GraphQLRequest, Outcome
 
 __all__ = ["from_json_body", "from_query_string"]
@@ -36,7 +36,7 @@ def from_json_body(content_type: str | None, body: bytes) -> GraphQLRequest | Ga
             'The request body is empty: send a JSON object such as {"query": "{ __typename }"}.'
         )
     try:
-        payload = json.loads(body)
+        payload = json_codec.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         return _bad_request(f"The request body is not valid JSON: {exc}.")
     if isinstance(payload, list):
@@ -57,7 +57,7 @@ def from_query_string(params: Mapping[str, str]) -> GraphQLRequest | GatewayResp
         if raw is None or raw == "":
             continue
         try:
-            payload[name] = json.loads(raw)
+            payload[name] = json_codec.loads(raw)
         except ValueError as exc:
             return _bad_request(f"The {name} parameter is not valid JSON: {exc}.")
     return _request(payload)

@@ -188,6 +188,12 @@ class Executor:
         return await self._inflight.send(key, lambda: transport.send(request))
 
 
+_PER_REQUEST_HEADERS = frozenset({"x-request-id", "traceparent", "tracestate"})
+"""Headers unique to each client request, left out of the deduplication key: two
+identical requests of the same caller share one subgraph request, which carries
+the first one's request id and trace context."""
+
+
 class _Run:
     """The state of one execution: the merged data and the errors so far."""
 
@@ -213,7 +219,9 @@ class _Run:
         self.types = executor.types
         self.variables = variables
         self.headers = headers
-        self.headers_key = tuple(headers.items())
+        self.headers_key = tuple(
+            item for item in headers.items() if item[0].lower() not in _PER_REQUEST_HEADERS
+        )
         self.operation = operation
         self.data: dict[str, Any] = {}
         self.errors: list[dict[str, Any]] = []

@@ -9,9 +9,9 @@ failure.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from gateway import json_codec
 from gateway.transport.errors import TransportError
 from gateway.transport.request import SubgraphResponse
 
@@ -36,12 +36,11 @@ _REASONS = {
     503: "Service Unavailable",
     504: "Gateway Timeout",
 }
-_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def encode_body(body: dict[str, Any]) -> bytes:
     """The compact UTF-8 JSON of a request body."""
-    return _encoder.encode(body).encode()
+    return json_codec.dumps(body)
 
 
 def decode_response(
@@ -51,7 +50,7 @@ def decode_response(
     parsed: Any = None
     if body:
         try:
-            parsed = json.loads(body)
+            parsed = json_codec.loads(body)
         except ValueError:
             parsed = None
     if isinstance(parsed, dict) and ("data" in parsed or "errors" in parsed):
