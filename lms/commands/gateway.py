@@ -13,7 +13,13 @@ import uvicorn
 from gateway.edge import create_gateway_app
 from gateway.engine import Gateway, GatewayConfigError, load_supergraph
 from lms.errors import CommandError
-from lms.server import add_listen_arguments, ensure_port_free, listen_settings, serve_app
+from lms.server import (
+    add_listen_arguments,
+    ensure_port_free,
+    listen_settings,
+    serve_app,
+    settle_heap,
+)
 from shared.config import ENV_PREFIX, Settings
 
 __all__ = ["add_parser", "run"]
@@ -54,6 +60,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except GatewayConfigError as exc:
         raise CommandError(str(exc)) from None
     app = create_gateway_app(gateway, settings)
+    settle_heap()
 
     def started(base: str) -> None:
         print(f"gateway serving {base}/graphql", file=sys.stderr, flush=True)
