@@ -7,7 +7,6 @@ service) is one line on stderr and a non-zero exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import inspect
 import sys
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from types import ModuleType
 
 from lms.commands import dev, gateway, migrate, plan, serve, settings_cmd, token, topics
 from lms.errors import CommandError
+from lms.server import run_async
 from lms.services import UnknownService
 from shared.config import Settings, SettingsError
 
@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.load()
         result = module.run(args, settings)
         if inspect.iscoroutine(result):
-            result = asyncio.run(result)
+            result = run_async(result)
         return int(result or 0)
     except (SettingsError, UnknownService, CommandError) as exc:
         print(f"lms: {exc}", file=sys.stderr)

@@ -7,7 +7,8 @@ import asyncio
 import errno
 import gc
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -19,9 +20,21 @@ __all__ = [
     "add_listen_arguments",
     "ensure_port_free",
     "listen_settings",
+    "run_async",
     "serve_app",
     "settle_heap",
 ]
+
+T = TypeVar("T")
+
+
+def run_async(main: Coroutine[Any, Any, T]) -> T:
+    """Run ``main`` to completion on a fresh event loop: uvloop's (faster I/O), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:  # a platform uvloop does not support
+        return asyncio.run(main)
+    return uvloop.run(main)
 
 
 def settle_heap() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from lms.server import (
     add_listen_arguments,
     ensure_port_free,
     listen_settings,
+    run_async,
     serve_app,
     settle_heap,
 )
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     def started(base: str) -> None:
         print(f"gateway serving {base}/graphql", file=sys.stderr, flush=True)
 
-    return asyncio.run(serve_app(app, host=settings.host, port=settings.port, on_started=started))
+    return run_async(serve_app(app, host=settings.host, port=settings.port, on_started=started))
 
 
 def _serve_workers(settings: Settings, path: Path) -> int:
