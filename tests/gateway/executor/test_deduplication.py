@@ -88,6 +88,28 @@ async def test_different_forwarded_headers_are_not_shared(
     assert len(subgraph_apps["products"].requests) == 2
 
 
+async def test_requests_of_one_caller_share_despite_their_own_request_ids(
+    run: Run, subgraph_apps: dict[str, RecordingApp]
+) -> None:
+    # given two identical requests of the same caller, each with its own id and trace
+    subgraph_apps["products"].delay = 0.05
+    first, second = await asyncio.gather(
+        run(
+            "requires",
+            headers={**HEADERS, "x-request-id": "r-1", "traceparent": "00-" + "1" * 32 + "-01"},
+        ),
+        run(
+            "requires",
+            headers={**HEADERS, "x-request-id": "r-2", "traceparent": "00-" + "2" * 32 + "-01"},
+        ),
+    )
+    # then they share one subgraph request, carrying the first one's id
+    assert first == second
+    (shared,) = subgraph_apps["products"].requests
+    assert shared.headers["x-request-id"] in {"r-1", "r-2"}
+    assert shared.headers["authorization"] == "Bearer t0k3n"
+
+
 async def test_mutations_are_never_deduplicated(
     run: Run, subgraph_apps: dict[str, RecordingApp]
 ) -> None:
