@@ -12,7 +12,17 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from lms.commands import dev, gateway, migrate, plan, serve, settings_cmd, token, topics
+from lms.commands import (
+    compose,
+    dev,
+    gateway,
+    migrate,
+    plan,
+    serve,
+    settings_cmd,
+    token,
+    topics,
+)
 from lms.errors import CommandError
 from lms.server import run_async
 from lms.services import UnknownService
@@ -29,6 +39,7 @@ COMMANDS: dict[str, ModuleType] = {
     "token": token,
     "gateway": gateway,
     "plan": plan,
+    "compose": compose,
 }
 
 
