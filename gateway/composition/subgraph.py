@@ -318,7 +318,9 @@ def read_subgraph(
         errors.extend(_unknown_types(model, subgraph_type))
     if errors:
         return None, errors
-    if not model.federation2:
+    if model.federation2:
+        _internalize_extension_keys(model)
+    else:
         _upgrade_federation1(model)
     model.types.setdefault("Query", SubgraphType(name="Query", kind="object"))
     return model, []
@@ -397,6 +399,20 @@ def _unknown_types(model: SubgraphModel, subgraph_type: SubgraphType) -> list[Co
         for where, target in referenced
         if target not in model.types and target not in _BUILTIN_SCALARS
     ]
+
+
+def _internalize_extension_keys(model: SubgraphModel) -> None:
+    """In an extension (``extend type`` or ``@extends``), ``@external`` key fields are the
+    subgraph's own: it receives them in every representation, so it resolves them."""
+    for subgraph_type in model.types.values():
+        if not subgraph_type.extension:
+            continue
+        keyed: set[tuple[str, str]] = set()
+        for key in subgraph_type.keys:
+            keyed |= selected_fields(model, subgraph_type.name, key.fields)
+        for field in subgraph_type.fields.values():
+            if field.external and (subgraph_type.name, field.name) in keyed:
+                field.external = False
 
 
 def _upgrade_federation1(model: SubgraphModel) -> None:

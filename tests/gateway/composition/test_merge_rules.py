@@ -105,3 +105,29 @@ def test_federation1_extension_upgrades() -> None:
     supergraph = Supergraph.parse(result.supergraph_sdl)
     assert supergraph.type_in("U")["b"].extension is True
     assert supergraph.field_in("U", "id")["b"].external is False
+
+
+def test_external_key_fields_of_a_federation2_extension_are_its_own() -> None:
+    # given a Federation 2 subgraph extending User with an @external key field
+    head = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
+        'import: ["@key", "@external", "@extends"])\n'
+    )
+    a = (
+        'type Query { me: User } type User @key(fields: "id") @extends '
+        "{ id: ID! @external rid: ID }"
+    )
+    b = 'type Query { user(id: ID!): User } type User @key(fields: "id") { id: ID! name: String }'
+    # when composed
+    result = compose(
+        [
+            SubgraphSource(name="a", url="http://a", sdl=head + a),
+            SubgraphSource(name="b", url="http://b", sdl=head + b),
+        ]
+    )
+    # then the key field is resolvable in both subgraphs (no @join__field), as Apollo composes it
+    assert result.errors == []
+    assert result.supergraph_sdl is not None
+    user = result.supergraph_sdl.split("type User", 1)[1].split("}", 1)[0]
+    assert '@join__type(graph: A, key: "id", extension: true)' in user
+    assert "  id: ID!\n" in user
