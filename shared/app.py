@@ -9,7 +9,7 @@ store, ``/files/...`` (signed uploads and downloads).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from shared.config import Settings
 from shared.graphql.context import RequestContext
 from shared.observability import (
     RequestContextMiddleware,
@@ -32,7 +33,52 @@ from shared.runtime import Platform
 from shared.service import Service
 from shared.storage import LocalObjectStore, storage_routes
 
-__all__ = ["create_app"]
+__all__ = ["Readiness", "create_app", "instrumented", "operational_routes"]
+
+Readiness = Callable[[], Awaitable[Mapping[str, str | None]]]
+"""Checks by name: ``None`` when fine, else one line saying what is wrong."""
+
+
+def operational_routes(
+    settings: Settings, readiness: Readiness, *, failing_prefix: str = ""
+) -> list[BaseRoute]:
+    """``/health`` (alive), ``/ready`` (503 naming the first failing check) and ``/metrics``.
+
+    ``failing_prefix`` goes before the failing check's name in the error line
+    (the gateway says ``subgraph accounts: ...``).
+    """
+
+    async def health(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def ready(_: Request) -> Response:
+        results = await readiness()
+        failing = {k: v for k, v in results.items() if v is not None}
+        body: dict[str, Any] = {
+            "status": "unavailable" if failing else "ok",
+            "checks": {k: (v or "ok") for k, v in results.items()},
+        }
+        if failing:
+            first = next(iter(failing))
+            body["error"] = f"{failing_prefix}{first}: {failing[first]}"
+        return JSONResponse(body, status_code=503 if failing else 200)
+
+    routes: list[BaseRoute] = [
+        Route("/health", health, methods=["GET"]),
+        Route("/ready", ready, methods=["GET"]),
+    ]
+    if settings.metrics_enabled:
+        routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
+    return routes
+
+
+def instrumented(app: Starlette, settings: Settings, *, service: str) -> Starlette:
+    """``app`` with request ids, HTTP metrics and, when traces are exported, a span per
+    request (spans cost time on every request, so only when ``LMS_OTLP_ENDPOINT`` is set)."""
+    app.add_middleware(RequestContextMiddleware, service=service)
+    if settings.otlp_endpoint:
+        instrument_app(app)
+    return app
 
 
 def create_app(
@@ -52,31 +98,11 @@ def create_app(
     configure_logging(settings, service=name)
     configure_tracing(settings, service=name)
 
-    async def health(_: Request) -> Response:
-        return JSONResponse({"status": "ok"})
-
-    async def ready(_: Request) -> Response:
-        results = await platform.readiness()
-        failing = {k: v for k, v in results.items() if v is not None}
-        body: dict[str, Any] = {
-            "status": "unavailable" if failing else "ok",
-            "checks": {k: (v or "ok") for k, v in results.items()},
-        }
-        if failing:
-            first = next(iter(failing))
-            body["error"] = f"{first}: {failing[first]}"
-        return JSONResponse(body, status_code=503 if failing else 200)
-
     async def jwks(_: Request) -> Response:
         return JSONResponse(platform.keys.jwks(), headers={"Cache-Control": "max-age=300"})
 
-    routes: list[BaseRoute] = [
-        Route("/health", health, methods=["GET"]),
-        Route("/ready", ready, methods=["GET"]),
-        Route("/.well-known/jwks.json", jwks, methods=["GET"]),
-    ]
-    if settings.metrics_enabled:
-        routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
+    routes = operational_routes(settings, platform.readiness)
+    routes.append(Route("/.well-known/jwks.json", jwks, methods=["GET"]))
     if isinstance(platform.storage, LocalObjectStore):
         routes.extend(storage_routes(platform.storage))
     for path, service in graphql.items():
@@ -95,10 +121,7 @@ def create_app(
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.platform = platform
-    app.add_middleware(RequestContextMiddleware, service=name)
-    if settings.otlp_endpoint:
-        instrument_app(app)  # spans cost time per request: only when they are exported
-    return app
+    return instrumented(app, settings, service=name)
 
 
 class ServiceGraphQL(GraphQL[RequestContext, None]):

@@ -11,23 +11,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from gateway.edge.endpoint import GraphQLEndpoint
 from gateway.engine import Gateway
+from shared.app import instrumented, operational_routes
 from shared.config import Settings
-from shared.observability import (
-    RequestContextMiddleware,
-    configure_logging,
-    configure_tracing,
-    instrument_app,
-    metrics_endpoint,
-)
+from shared.observability import configure_logging, configure_tracing
 
 __all__ = ["SERVICE_NAME", "create_gateway_app"]
 
@@ -42,29 +34,11 @@ def create_gateway_app(
     configure_logging(settings, service=SERVICE_NAME)
     configure_tracing(settings, service=SERVICE_NAME)
 
-    async def health(_: Request) -> Response:
-        return JSONResponse({"status": "ok"})
-
-    async def ready(_: Request) -> Response:
-        results = await gateway.readiness()
-        failing = {name: error for name, error in results.items() if error is not None}
-        body: dict[str, Any] = {
-            "status": "unavailable" if failing else "ok",
-            "checks": {name: (error or "ok") for name, error in results.items()},
-        }
-        if failing:
-            first = next(iter(failing))
-            body["error"] = f"subgraph {first}: {failing[first]}"
-        return JSONResponse(body, status_code=503 if failing else 200)
-
     endpoint = GraphQLEndpoint(gateway, graphiql=settings.graphiql_enabled)
     routes: list[BaseRoute] = [
         Route(path, endpoint.handle, methods=["GET", "POST"]),
-        Route("/health", health, methods=["GET"]),
-        Route("/ready", ready, methods=["GET"]),
+        *operational_routes(settings, gateway.readiness, failing_prefix="subgraph "),
     ]
-    if settings.metrics_enabled:
-        routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -75,7 +49,4 @@ def create_gateway_app(
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.gateway = gateway
-    app.add_middleware(RequestContextMiddleware, service=SERVICE_NAME)
-    if settings.otlp_endpoint:
-        instrument_app(app)  # spans cost time per request: only when they are exported
-    return app
+    return instrumented(app, settings, service=SERVICE_NAME)
