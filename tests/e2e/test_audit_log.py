@@ -7,6 +7,7 @@ and read back through GraphQL, per college and with permissions.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,14 +46,14 @@ async def _query(
     return body
 
 
-def _events() -> list[Event]:
-    """Four events a minute apart: three of college c1, one of c2."""
+def _events(c1: str, c2: str) -> list[Event]:
+    """Four events a minute apart: three of college ``c1``, one of ``c2``."""
     start = datetime(2026, 9, 1, tzinfo=UTC)
     specs = [
-        ("course.created", "c1", "course-1", {"actor_id": "teacher-1", "title": "Algebra"}),
-        ("enrollment.created", "c1", "enr-1", {"actor_id": "admin-1"}),
-        ("course.published", "c1", "course-1", {"actor_id": "teacher-1"}),
-        ("course.created", "c2", "course-9", {"title": "Other college"}),
+        ("course.created", c1, "course-1", {"actor_id": "teacher-1", "title": "Algebra"}),
+        ("enrollment.created", c1, "enr-1", {"actor_id": "admin-1"}),
+        ("course.published", c1, "course-1", {"actor_id": "teacher-1"}),
+        ("course.created", c2, "course-9", {"title": "Other college"}),
     ]
     events = []
     for minute, (type_, tenant, subject, data) in enumerate(specs):
@@ -71,8 +72,10 @@ def _events() -> list[Event]:
     return events
 
 
-async def _publish_and_wait(app: RunningApp, events: list[Event], *, expected: int) -> None:
-    """Publish, then wait (bounded) until the log holds ``expected`` entries of c1 and c2."""
+async def _publish_and_wait(
+    app: RunningApp, events: list[Event], *, expected: int, colleges: tuple[str, str]
+) -> None:
+    """Publish, then wait (bounded) until the log holds ``expected`` entries of ``colleges``."""
     settings = app.platform.settings
     if settings.events_backend == "kafka":
         await ensure_topics(settings, PLATFORM_TOPICS)
@@ -81,7 +84,7 @@ async def _publish_and_wait(app: RunningApp, events: list[Event], *, expected: i
     async with asyncio.timeout(30):
         while True:
             counts = []
-            for college in ("c1", "c2"):
+            for college in colleges:
                 body = await _query(app, admin, {"collegeId": college})
                 counts.append(body["data"]["auditLog"]["totalCount"])
             if sum(counts) >= expected:
@@ -90,16 +93,24 @@ async def _publish_and_wait(app: RunningApp, events: list[Event], *, expected: i
 
 
 @pytest.fixture
-async def recorded(running_app: RunningApp) -> list[Event]:
-    events = _events()
-    await _publish_and_wait(running_app, events, expected=len(events))
+def colleges() -> tuple[str, str]:
+    """Two colleges of this test's own: the broker is shared by the whole run, so events
+    another test left on it never land in these colleges."""
+    run = uuid.uuid4().hex[:8]
+    return f"c1-{run}", f"c2-{run}"
+
+
+@pytest.fixture
+async def recorded(running_app: RunningApp, colleges: tuple[str, str]) -> list[Event]:
+    events = _events(*colleges)
+    await _publish_and_wait(running_app, events, expected=len(events), colleges=colleges)
     return events
 
 
 async def test_a_college_reads_its_own_log_newest_first(
-    running_app: RunningApp, recorded: list[Event]
+    running_app: RunningApp, recorded: list[Event], colleges: tuple[str, str]
 ) -> None:
-    token = _token(running_app, user_id="a1", college_id="c1", permissions={"audit:read"})
+    token = _token(running_app, user_id="a1", college_id=colleges[0], permissions={"audit:read"})
     body = await _query(running_app, token)
     log = body["data"]["auditLog"]
     assert log["totalCount"] == 3
@@ -116,20 +127,26 @@ async def test_a_college_reads_its_own_log_newest_first(
 
 
 async def test_redelivered_events_are_recorded_once(
-    running_app: RunningApp, recorded: list[Event]
+    running_app: RunningApp, recorded: list[Event], colleges: tuple[str, str]
 ) -> None:
     # when every event is delivered again, plus one new event
-    extra = Event.new(type="course.archived", source="courses", tenant="c2", subject="course-9")
-    await _publish_and_wait(running_app, [*recorded, extra], expected=len(recorded) + 1)
+    extra = Event.new(
+        type="course.archived", source="courses", tenant=colleges[1], subject="course-9"
+    )
+    await _publish_and_wait(
+        running_app, [*recorded, extra], expected=len(recorded) + 1, colleges=colleges
+    )
     # then the log holds each event once
-    token = _token(running_app, user_id="a2", college_id="c2", permissions={"audit:*"})
+    token = _token(running_app, user_id="a2", college_id=colleges[1], permissions={"audit:*"})
     log = (await _query(running_app, token))["data"]["auditLog"]
     assert log["totalCount"] == 2
     assert sorted(n["eventId"] for n in log["nodes"]) == sorted([recorded[3].id, extra.id])
 
 
-async def test_pages_and_filters(running_app: RunningApp, recorded: list[Event]) -> None:
-    token = _token(running_app, user_id="a1", college_id="c1", permissions={"audit:read"})
+async def test_pages_and_filters(
+    running_app: RunningApp, recorded: list[Event], colleges: tuple[str, str]
+) -> None:
+    token = _token(running_app, user_id="a1", college_id=colleges[0], permissions={"audit:read"})
     first = (await _query(running_app, token, {"first": 2}))["data"]["auditLog"]
     assert first["pageInfo"]["hasNextPage"] is True
     rest = (
@@ -181,10 +198,10 @@ async def test_reading_the_log_needs_audit_read(
 
 
 async def test_one_college_never_sees_another(
-    running_app: RunningApp, recorded: list[Event]
+    running_app: RunningApp, recorded: list[Event], colleges: tuple[str, str]
 ) -> None:
-    token = _token(running_app, user_id="a1", college_id="c1", permissions={"audit:read"})
-    body = await _query(running_app, token, {"collegeId": "c2"})
+    token = _token(running_app, user_id="a1", college_id=colleges[0], permissions={"audit:read"})
+    body = await _query(running_app, token, {"collegeId": colleges[1]})
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     own = (await _query(running_app, token))["data"]["auditLog"]["nodes"]
     assert all(n["subject"] != "course-9" for n in own)
