@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
 from aiokafka.admin import AIOKafkaAdminClient
@@ -248,15 +248,13 @@ class KafkaSubscription:
                         _one_line(exc),
                     )
                 delay = connect.next()
-            else:  # pragma: no cover - _consume only returns by raising
-                delay = 0.0
             finally:
                 self._ready.clear()
                 with contextlib.suppress(Exception):
                     await consumer.stop()
             await asyncio.sleep(delay)
 
-    async def _consume(self, consumer: AIOKafkaConsumer, backoff: Backoff) -> None:
+    async def _consume(self, consumer: AIOKafkaConsumer, backoff: Backoff) -> NoReturn:
         while True:
             batches = await consumer.getmany(timeout_ms=500)
             for partition, records in batches.items():
