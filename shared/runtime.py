@@ -8,7 +8,6 @@ Domain code reaches backends only through the interfaces held here.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -23,7 +22,6 @@ from shared.storage import ObjectStore, create_object_store
 
 __all__ = ["Check", "Platform"]
 
-logger = logging.getLogger(__name__)
 
 Check = Callable[[], Awaitable[None]]
 
@@ -108,6 +106,6 @@ class Platform:
                 return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             return None
 
-        names = list(self.checks())
-        results = await asyncio.gather(*(run(c) for c in self.checks().values()))
-        return dict(zip(names, results, strict=True))
+        checks = self.checks()
+        results = await asyncio.gather(*(run(check) for check in checks.values()))
+        return dict(zip(checks, results, strict=True))

@@ -9,7 +9,6 @@ one per process (``lms serve NAME``).
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +26,6 @@ if TYPE_CHECKING:
     from shared.runtime import Platform
 
 __all__ = ["ConsumerSpec", "Service", "ServiceSpec"]
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
