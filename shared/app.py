@@ -86,7 +86,6 @@ def create_app(
     *,
     graphql: Mapping[str, Service],
     name: str,
-    extra_routes: list[BaseRoute] | None = None,
 ) -> Starlette:
     """An app serving ``platform``: each service's GraphQL at its path in ``graphql``.
 
@@ -109,7 +108,6 @@ def create_app(
         endpoint = ServiceGraphQL(service)
         routes.append(Route(path, endpoint, methods=["GET", "POST"]))
         routes.append(WebSocketRoute(path, endpoint))
-    routes.extend(extra_routes or [])
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

@@ -18,7 +18,7 @@ from sqlalchemy import MetaData, Table
 
 from shared.db import Database
 from shared.db.migrations import Migrations
-from shared.events import Event, OutboxRelay, Subscription, TopicSpec
+from shared.events import Event, OutboxRelay, Subscription
 
 if TYPE_CHECKING:
     import strawberry
@@ -52,7 +52,6 @@ class ServiceSpec:
     migrations_dir: Path
     schema: Callable[[Service], strawberry.Schema]
     outbox: Table | None = None
-    topics: Sequence[TopicSpec] = ()
     consumers: Sequence[ConsumerSpec] = ()
     description: str = ""
 
