@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from gateway.composition.carried_directives import carry_directives
 from gateway.composition.composite_types import merge_composite_type
 from gateway.composition.context import MergeContext, subgraph_list
 from gateway.composition.errors import CompositionError
@@ -12,6 +13,7 @@ from gateway.composition.field_sets import check_field_set, named_type
 from gateway.composition.leaf_types import merge_leaf_type
 from gateway.composition.model import SubgraphModel, SubgraphType
 from gateway.composition.printer import print_supergraph
+from gateway.composition.satisfiability import check_satisfiability
 from gateway.composition.subgraph import read_subgraph
 from gateway.composition.supergraph_model import MergedField, MergedType
 
@@ -216,6 +218,11 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
         if result is not None:
             merged[name] = result
     _add_interface_object_fields(merged, by_type)
+    carried = carry_directives(context, models, merged)
     if context.errors:
         return CompositionResult(None, context.errors)
-    return CompositionResult(print_supergraph(context, list(merged.values())))
+    supergraph_sdl = print_supergraph(context, list(merged.values()), carried)
+    unsatisfiable = check_satisfiability(supergraph_sdl)
+    if unsatisfiable:
+        return CompositionResult(None, unsatisfiable)
+    return CompositionResult(supergraph_sdl)

@@ -42,6 +42,11 @@ ERROR_CODES: dict[str, str] = {
     "OVERRIDE_FROM_SELF_ERROR": "@override names the subgraph it is used in.",
     "OVERRIDE_SOURCE_HAS_OVERRIDE": "A field is overridden from a subgraph that overrides it too.",
     "INTERFACE_OBJECT_USAGE_ERROR": "An @interfaceObject type is no interface in any subgraph.",
+    "SATISFIABILITY_ERROR": (
+        "Some query of the API schema cannot be planned: a field is not reachable from "
+        "the root types through the subgraphs (no resolvable @key to jump to the subgraph "
+        "that resolves it, an @external field nobody else resolves, unmet @requires)."
+    ),
     "UNSUPPORTED_FEATURE": "A subgraph uses a federation feature this composer does not support.",
 }
 

@@ -26,7 +26,9 @@ def test_entity_fields_merge_with_keys_per_subgraph() -> None:
     supergraph = _compose(
         a='type Query { book: Book } type Book @key(fields: "id") @key(fields: "isbn") '
         "{ id: ID! isbn: String! title: String }",
-        b='type Book @key(fields: "isbn", resolvable: false) { isbn: String! price: Int }',
+        # b's resolvable "id" key is what lets a query reach Book.price (satisfiability)
+        b='type Book @key(fields: "isbn", resolvable: false) @key(fields: "id") '
+        "{ id: ID! isbn: String! price: Int }",
     )
     assert "price: Int" in print_schema(supergraph.api_schema)
     assert [k.fields for k in supergraph.type_in("Book")["a"].keys] == ["id", "isbn"]
