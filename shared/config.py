@@ -168,7 +168,9 @@ class Settings(BaseSettings):
     # -- gateway ---------------------------------------------------------------
     gateway_supergraph: Path | None = Field(
         None,
-        description="Supergraph file `lms gateway` serves when `--supergraph` is not given.",
+        description="Supergraph file `lms gateway` serves when `--supergraph` is not given, "
+        "and `lms serve gateway` serves (there, default: the committed "
+        "`schema/supergraph.graphql`).",
     )
     gateway_subgraph_urls: str = Field(
         "",
@@ -189,6 +191,20 @@ class Settings(BaseSettings):
     )
     gateway_workers: int = Field(
         1, ge=1, le=256, description="Worker processes of `lms gateway` (uvicorn workers)."
+    )
+    gateway_relay_node: bool | None = Field(
+        None,
+        description="Serve Relay's `node(id:)` and `nodes(ids:)` for every entity keyed by a "
+        "global `id: ID!` (see docs/gateway.md). Default: on for the platform's gateway "
+        "(`lms dev`, `lms serve gateway`), off for `lms gateway`, which serves any "
+        "supergraph with exactly Apollo's API schema.",
+    )
+    gateway_reload_interval: float = Field(
+        2.0,
+        ge=0,
+        description="Seconds between checks of the served supergraph file by `lms gateway` and "
+        "`lms serve gateway`; a changed file that loads is swapped in without dropping a "
+        "request. 0 turns reloading off.",
     )
 
     @field_validator("gateway_subgraph_urls")

@@ -4,11 +4,15 @@ Routes: ``/graphql`` (GraphQL over HTTP, GraphiQL for browsers when enabled),
 ``/health`` (the process is alive), ``/ready`` (every subgraph answers a
 health-check query; 503 naming the first that does not) and ``/metrics``
 (Prometheus text). Requests get an id (``X-Request-ID``), metrics and a trace
-span, as in every service app (:mod:`shared.app`).
+span, as in every service app (:mod:`shared.app`). Given a
+:class:`~gateway.edge.reload.ReloadingGateway`, the app watches its
+supergraph file while it runs and serves each changed supergraph that loads.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +20,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
 from gateway.edge.endpoint import GraphQLEndpoint
+from gateway.edge.reload import ReloadingGateway
 from gateway.engine import Gateway
 from shared.app import instrumented, operational_routes
 from shared.config import Settings
@@ -28,23 +33,34 @@ SERVICE_NAME = "gateway"
 
 
 def create_gateway_app(
-    gateway: Gateway, settings: Settings, *, path: str = "/graphql"
+    gateway: Gateway | ReloadingGateway, settings: Settings, *, path: str = "/graphql"
 ) -> Starlette:
-    """An app serving ``gateway`` at ``path``; its lifespan closes the gateway on shutdown."""
+    """An app serving ``gateway`` at ``path``; its lifespan closes the gateway on shutdown
+    and, for a reloading gateway, watches the supergraph file while the app runs."""
     configure_logging(settings, service=SERVICE_NAME)
     configure_tracing(settings, service=SERVICE_NAME)
 
-    endpoint = GraphQLEndpoint(gateway, graphiql=settings.graphiql_enabled)
+    if isinstance(gateway, ReloadingGateway):
+        handle = gateway.handle
+    else:
+        handle = GraphQLEndpoint(gateway, graphiql=settings.graphiql_enabled).handle
     routes: list[BaseRoute] = [
-        Route(path, endpoint.handle, methods=["GET", "POST"]),
+        Route(path, handle, methods=["GET", "POST"]),
         *operational_routes(settings, gateway.readiness, failing_prefix="subgraph "),
     ]
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        watching = (
+            asyncio.create_task(gateway.watch()) if isinstance(gateway, ReloadingGateway) else None
+        )
         try:
             yield
         finally:
+            if watching is not None:
+                watching.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watching
             await gateway.close()
 
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -1,4 +1,10 @@
-"""``lms gateway``: the federation gateway in front of running subgraphs."""
+"""``lms gateway``: the federation gateway in front of running subgraphs.
+
+The supergraph file is checked every ``LMS_GATEWAY_RELOAD_INTERVAL`` seconds
+and a changed supergraph is served without a restart (single process; each
+of several workers serves the file it started with). ``lms serve gateway``
+serves the project's own supergraph the same way (:func:`serve_supergraph`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from pathlib import Path
 import uvicorn
 
 from gateway.edge import create_gateway_app
+from gateway.edge.reload import ReloadingGateway
 from gateway.engine import Gateway, GatewayConfigError, load_supergraph
 from lms.errors import CommandError
 from lms.server import (
@@ -22,7 +29,7 @@ from lms.server import (
 )
 from shared.config import ENV_PREFIX, Settings
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "run", "serve_supergraph"]
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,21 +56,33 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(
             "no supergraph to serve: pass --supergraph FILE or set LMS_GATEWAY_SUPERGRAPH"
         )
-    path = path.resolve()
+    return serve_supergraph(settings, path.resolve())
+
+
+def serve_supergraph(settings: Settings, path: Path) -> int:
+    """Serve the supergraph file at ``path`` until interrupted, reloading it when it changes
+    (unless ``LMS_GATEWAY_RELOAD_INTERVAL`` is 0 or several workers run)."""
     try:
         if settings.gateway_workers > 1:
             load_supergraph(settings, path)  # fail here, in one line, not in every worker
             ensure_port_free(settings.host, settings.port)
             return _serve_workers(settings, path)
         ensure_port_free(settings.host, settings.port)
-        gateway = Gateway.from_settings(settings, path)
+        gateway: Gateway | ReloadingGateway
+        if settings.gateway_reload_interval > 0:
+            gateway = ReloadingGateway.from_settings(settings, path)
+        else:
+            gateway = Gateway.from_settings(settings, path)
     except GatewayConfigError as exc:
         raise CommandError(str(exc)) from None
     app = create_gateway_app(gateway, settings)
     settle_heap()
 
     def started(base: str) -> None:
-        print(f"gateway serving {base}/graphql", file=sys.stderr, flush=True)
+        reloading = (
+            f", reloading {path} when it changes" if isinstance(gateway, ReloadingGateway) else ""
+        )
+        print(f"gateway serving {base}/graphql{reloading}", file=sys.stderr, flush=True)
 
     return run_async(serve_app(app, host=settings.host, port=settings.port, on_started=started))
 
