@@ -49,17 +49,21 @@ def test_dev_starts_and_prints_where_graphiql_is(tmp_path: Path) -> None:
         assert process.stdout is not None
         banner = ""
         deadline = time.monotonic() + 60
-        while "GraphiQL" not in banner and time.monotonic() < deadline:
+        while "Press Ctrl+C" not in banner and time.monotonic() < deadline:
             line = process.stdout.readline()
             if not line:
                 break
             banner += line
-        assert f"GraphiQL (audit): http://127.0.0.1:{port}/subgraphs/audit/graphql" in banner
+        # the gateway's GraphiQL first, then each subgraph's
+        graphiql = banner.index(f"  GraphiQL: http://127.0.0.1:{port}/graphql\n")
+        audit = banner.index(f"  subgraph audit: http://127.0.0.1:{port}/subgraphs/audit/graphql")
+        assert graphiql < audit
         assert httpx.get(f"http://127.0.0.1:{port}/health").json() == {"status": "ok"}
-        page = httpx.get(
-            f"http://127.0.0.1:{port}/subgraphs/audit/graphql", headers={"accept": "text/html"}
-        )
-        assert "graphiql" in page.text.lower()
+        for path in ("/graphql", "/subgraphs/audit/graphql"):
+            page = httpx.get(f"http://127.0.0.1:{port}{path}", headers={"accept": "text/html"})
+            assert "graphiql" in page.text.lower(), path
+        answer = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ __typename }"})
+        assert answer.json() == {"data": {"__typename": "Query"}}
         assert (tmp_path / "data" / "audit.db").exists()
     finally:
         process.terminate()
