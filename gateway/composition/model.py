@@ -4,16 +4,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graphql import TypeNode, ValueNode
+from graphql import DirectiveDefinitionNode, TypeNode, ValueNode
 
 __all__ = [
+    "AppliedDirective",
     "SubgraphArgument",
     "SubgraphEnumValue",
     "SubgraphField",
     "SubgraphKey",
+    "SubgraphLink",
     "SubgraphModel",
     "SubgraphType",
 ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppliedDirective:
+    """A directive application composition may carry into the supergraph: a federation
+    directive merged there (``@authenticated``, ``@requiresScopes``, ``@policy``, ``@cost``,
+    ``@listSize``, under its federation name) or a directive the subgraph defines itself
+    (under its local name; kept if the subgraph composes it with ``@composeDirective``)."""
+
+    name: str
+    arguments: tuple[tuple[str, ValueNode], ...] = ()
+    source: str = ""
+    """The application as written in the subgraph, for error messages."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubgraphLink:
+    """A ``@link`` of the subgraph to a feature other than federation itself."""
+
+    url: str
+    identity: str
+    """The URL without its version: ``https://myspecs.dev/myDirective``."""
+    name: str
+    major: int
+    minor: int
+    prefix: str
+    imports: dict[str, str] = field(default_factory=dict)
+    """Imported element (``@x``) -> its local name (``@x`` or the ``as:`` rename)."""
 
 
 @dataclass(kw_only=True)
@@ -27,6 +57,7 @@ class SubgraphArgument:
     inaccessible: bool = False
     tags: list[str] = field(default_factory=list)
     deprecated: str | None = None
+    applied: list[AppliedDirective] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)
@@ -46,6 +77,7 @@ class SubgraphField:
     inaccessible: bool = False
     tags: list[str] = field(default_factory=list)
     deprecated: str | None = None
+    applied: list[AppliedDirective] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)
@@ -57,6 +89,7 @@ class SubgraphEnumValue:
     inaccessible: bool = False
     tags: list[str] = field(default_factory=list)
     deprecated: str | None = None
+    applied: list[AppliedDirective] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +120,7 @@ class SubgraphType:
     members: list[str] = field(default_factory=list)
     values: dict[str, SubgraphEnumValue] = field(default_factory=dict)
     specified_by: str | None = None
+    applied: list[AppliedDirective] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)
@@ -98,3 +132,10 @@ class SubgraphModel:
     url: str
     federation2: bool
     types: dict[str, SubgraphType] = field(default_factory=dict)
+    links: list[SubgraphLink] = field(default_factory=list)
+    directive_definitions: dict[str, DirectiveDefinitionNode] = field(default_factory=dict)
+    """The directives the subgraph defines that are not federation's, by local name."""
+    federation_directives: dict[str, str] = field(default_factory=dict)
+    """Local name -> federation name of the federation directives the subgraph links."""
+    compose_directives: list[str] = field(default_factory=list)
+    """The ``name:`` of each ``@composeDirective``, as written (``@myDirective``)."""

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from graphql import print_ast
 from graphql.language import StringValueNode
 
 from gateway.composition.context import MergeContext, quote
 from gateway.composition.supergraph_model import MergedArgument, MergedType
+
+if TYPE_CHECKING:
+    from gateway.composition.carried_directives import CarriedDirectives
 
 __all__ = ["print_supergraph"]
 
@@ -115,21 +119,28 @@ def _type(merged: MergedType) -> str:
     return head + "{\n" + "\n".join(lines) + "\n}"
 
 
-def print_supergraph(context: MergeContext, types: Sequence[MergedType]) -> str:
-    """The supergraph SDL of ``types`` merged in ``context``."""
+def print_supergraph(
+    context: MergeContext,
+    types: Sequence[MergedType],
+    carried: CarriedDirectives | None = None,
+) -> str:
+    """The supergraph SDL of ``types`` merged in ``context``, with the links, directive
+    definitions and types of the ``carried`` directives; definitions sorted by name."""
     links = [
         '@link(url: "https://specs.apollo.dev/link/v1.0")',
         '@link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION)',
     ]
-    definitions: list[str] = []
+    directives = {d.split("(")[0].split(" ")[1][1:]: d for d in _JOIN_DEFINITIONS.split("\n\n")}
     if context.uses_tag:
         links.append('@link(url: "https://specs.apollo.dev/tag/v0.3")')
+        directives["tag"] = _TAG
     if context.uses_inaccessible:
         links.append('@link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY)')
-        definitions.append(_INACCESSIBLE)
-    definitions.append(_JOIN_DEFINITIONS)
-    if context.uses_tag:
-        definitions.append(_TAG)
+        directives["inaccessible"] = _INACCESSIBLE
+    if carried is not None:
+        links += carried.links
+        directives.update(carried.definitions)
+    definitions = [directives[name] for name in sorted(directives, key=lambda n: (n.lower(), n))]
     names = {t.name for t in types}
     roots = [
         f"  {op}: {name}"
@@ -149,6 +160,8 @@ def print_supergraph(context: MergeContext, types: Sequence[MergedType]) -> str:
     )
     printed = {t.name: _type(t) for t in types}
     printed.update(_MACHINERY_TYPES)
+    if carried is not None:
+        printed.update(carried.types)
     printed["join__Graph"] = "enum join__Graph {\n" + graph_values + "\n}"
     ordered = [printed[name] for name in sorted(printed, key=lambda n: (n.lower(), n))]
     return "\n\n".join([schema, *definitions, *ordered]) + "\n"

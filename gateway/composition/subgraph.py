@@ -17,6 +17,7 @@ import re
 
 from graphql import (
     BooleanValueNode,
+    DirectiveDefinitionNode,
     DirectiveNode,
     DocumentNode,
     EnumTypeDefinitionNode,
@@ -46,16 +47,19 @@ from graphql import (
     ValueNode,
     Visitor,
     parse,
+    print_ast,
     visit,
 )
 
 from gateway.composition.errors import CompositionError
 from gateway.composition.field_sets import named_type, selected_fields
 from gateway.composition.model import (
+    AppliedDirective,
     SubgraphArgument,
     SubgraphEnumValue,
     SubgraphField,
     SubgraphKey,
+    SubgraphLink,
     SubgraphModel,
     SubgraphType,
 )
@@ -63,7 +67,10 @@ from gateway.composition.model import (
 __all__ = ["read_subgraph"]
 
 _FEDERATION_URL = re.compile(r"^https://specs\.apollo\.dev/federation/v(\d+)\.(\d+)/?$")
-_FEDERATION_DIRECTIVES = (
+_LINK_URL = re.compile(
+    r"^(?P<identity>.*?/(?P<name>[A-Za-z_][A-Za-z0-9_-]*))/v(?P<major>\d+)\.(?P<minor>\d+)/?$"
+)
+_FEDERATION1_DIRECTIVES = (
     "key",
     "external",
     "requires",
@@ -74,6 +81,18 @@ _FEDERATION_DIRECTIVES = (
     "tag",
     "extends",
     "interfaceObject",
+)
+_CARRIED = ("authenticated", "requiresScopes", "policy", "cost", "listSize")
+"""Federation directives merged into the supergraph as applications of their own spec."""
+_FEDERATION_DIRECTIVES = (
+    *_FEDERATION1_DIRECTIVES,
+    *_CARRIED,
+    "composeDirective",
+    "context",
+    "fromContext",
+)
+_NOT_CUSTOM = frozenset(
+    {"deprecated", "specifiedBy", "include", "skip", "oneOf", "defer", "stream", "link"}
 )
 _MACHINERY_TYPES = frozenset({"_Service", "_Entity", "_Any", "_FieldSet", "FieldSet"})
 _MACHINERY_PREFIXES = ("federation__", "link__", "join__")
@@ -141,7 +160,31 @@ class _Names:
                         if isinstance(alias, str) and alias.startswith("@"):
                             self.local[alias[1:]] = str(item["name"])[1:]
         if not self.federation2:
-            self.local = {name: name for name in _FEDERATION_DIRECTIVES}
+            self.local = {name: name for name in _FEDERATION1_DIRECTIVES}
+        self.custom = {
+            d.name.value: d
+            for d in document.definitions
+            if isinstance(d, DirectiveDefinitionNode)
+            and d.name.value not in self.local
+            and d.name.value not in _NOT_CUSTOM
+            and not d.name.value.startswith(_MACHINERY_PREFIXES)
+        }
+
+    def applied(self, node: object) -> list[AppliedDirective]:
+        """The applications on ``node`` composition may carry into the supergraph."""
+        result: list[AppliedDirective] = []
+        for directive in getattr(node, "directives", None) or ():
+            local = directive.name.value
+            name = self.local.get(local)
+            if name in _CARRIED or (name is None and local in self.custom):
+                result.append(
+                    AppliedDirective(
+                        name=name or local,
+                        arguments=tuple((a.name.value, a.value) for a in directive.arguments or ()),
+                        source=print_ast(directive),
+                    )
+                )
+        return result
 
     def of(self, node: object) -> list[tuple[str, dict[str, object]]]:
         """The federation directives (and ``@deprecated``, ``@specifiedBy``) on ``node``."""
@@ -155,18 +198,57 @@ class _Names:
         return result
 
 
-_UNSUPPORTED = (
-    "authenticated",
-    "composeDirective",
-    "context",
-    "cost",
-    "fromContext",
-    "listSize",
-    "policy",
-    "requiresScopes",
-)
+_UNSUPPORTED = ("context", "fromContext")
 """Federation directives whose meaning the composer does not carry into a supergraph:
-refused, never dropped silently (a dropped ``@authenticated`` would open a field)."""
+refused, never dropped silently (a dropped ``@fromContext`` would leave an argument no
+subgraph can be given)."""
+
+
+def _links(document: DocumentNode) -> list[SubgraphLink]:
+    """The subgraph's ``@link``s to features other than federation."""
+    result: list[SubgraphLink] = []
+    for definition in document.definitions:
+        if not isinstance(definition, (SchemaDefinitionNode, SchemaExtensionNode)):
+            continue
+        for directive in definition.directives or ():
+            args = _args(directive)
+            url = args.get("url")
+            match = _LINK_URL.match(url) if isinstance(url, str) else None
+            if match is None or _FEDERATION_URL.match(str(url)) or match["name"] == "link":
+                continue
+            imports: dict[str, str] = {}
+            raw = args.get("import")
+            for item in raw if isinstance(raw, list) else ():
+                if isinstance(item, str):
+                    imports[item] = item
+                elif isinstance(item, dict) and isinstance(item.get("name"), str):
+                    alias = item.get("as")
+                    imports[str(item["name"])] = alias if isinstance(alias, str) else item["name"]
+            alias = args.get("as")
+            result.append(
+                SubgraphLink(
+                    url=str(url),
+                    identity=match["identity"],
+                    name=match["name"],
+                    major=int(match["major"]),
+                    minor=int(match["minor"]),
+                    prefix=alias if isinstance(alias, str) else match["name"],
+                    imports=imports,
+                )
+            )
+    return result
+
+
+def _compose_directives(document: DocumentNode, names: _Names) -> list[str]:
+    """The ``name:`` of each ``@composeDirective`` on the schema."""
+    result: list[str] = []
+    for definition in document.definitions:
+        if isinstance(definition, (SchemaDefinitionNode, SchemaExtensionNode)):
+            for directive, args in names.of(definition):
+                if directive == "composeDirective":
+                    name = args.get("name")
+                    result.append(name if isinstance(name, str) else "")
+    return result
 
 
 def _unsupported_directives(document: DocumentNode, names: _Names) -> list[str]:
@@ -211,6 +293,7 @@ def _argument(node: InputValueDefinitionNode, names: _Names) -> SubgraphArgument
         type=node.type,
         default=node.default_value,
         description=_description(node),
+        applied=names.applied(node),
     )
     _common(argument, names.of(node))
     return argument
@@ -223,6 +306,7 @@ def _field(node: FieldDefinitionNode, names: _Names, type_shareable: bool) -> Su
         description=_description(node),
         arguments={a.name.value: _argument(a, names) for a in node.arguments or ()},
         shareable=type_shareable,
+        applied=names.applied(node),
     )
     directives = names.of(node)
     _common(field, directives)
@@ -281,8 +365,8 @@ def read_subgraph(
             CompositionError(
                 "UNSUPPORTED_FEATURE",
                 f"[{name}] uses @{directive}, which lms compose does not support yet (it would "
-                "be left out of the supergraph); compose this set with Apollo's composition "
-                "(rover supergraph compose) for now",
+                "be left out of the supergraph); pass the value as an ordinary argument instead, "
+                "or compose this set with Apollo's composition (rover supergraph compose)",
             )
             for directive in unsupported
         ]
@@ -293,7 +377,15 @@ def read_subgraph(
                 wanted = _ROOT_NAMES[operation.operation.value]
                 if operation.type.name.value != wanted:
                     roots[operation.type.name.value] = wanted
-    model = SubgraphModel(name=name, url=url, federation2=names.federation2)
+    model = SubgraphModel(
+        name=name,
+        url=url,
+        federation2=names.federation2,
+        links=_links(document) if names.federation2 else [],
+        directive_definitions=dict(names.custom),
+        federation_directives=dict(names.local),
+        compose_directives=_compose_directives(document, names),
+    )
     definitions: dict[str, list[TypeDefinitionNode | TypeExtensionNode]] = {}
     for definition in document.definitions:
         if isinstance(definition, (TypeDefinitionNode, TypeExtensionNode)):
@@ -338,6 +430,7 @@ def _read_type(
     for node in nodes:
         directives = names.of(node)
         _common(result, directives)
+        result.applied += names.applied(node)
         for directive, args in directives:
             if directive == "key" and isinstance(args.get("fields"), str):
                 resolvable = args.get("resolvable")
@@ -372,7 +465,11 @@ def _read_type(
         for member in getattr(node, "types", None) or ():
             result.members.append(roots.get(member.name.value, member.name.value))
         for value in getattr(node, "values", None) or ():
-            enum_value = SubgraphEnumValue(name=value.name.value, description=_description(value))
+            enum_value = SubgraphEnumValue(
+                name=value.name.value,
+                description=_description(value),
+                applied=names.applied(value),
+            )
             _common(enum_value, names.of(value))
             result.values[enum_value.name] = enum_value
     return result

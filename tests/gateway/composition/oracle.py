@@ -6,11 +6,18 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from graphql import print_schema
+from graphql import (
+    DirectiveDefinitionNode,
+    SchemaDefinitionNode,
+    TypeDefinitionNode,
+    parse,
+    print_ast,
+    print_schema,
+)
 
 from gateway.supergraph import Supergraph
 
-__all__ = ["apollo_compose", "metadata", "summary"]
+__all__ = ["apollo_compose", "applications", "metadata", "summary"]
 
 ROOT = Path(__file__).resolve().parents[3]
 ORACLE = ROOT / "tests" / "oracle"
@@ -62,7 +69,46 @@ def metadata(supergraph: Supergraph) -> dict[str, object]:
     return result
 
 
-def summary(sdl: str) -> tuple[str, dict[str, object]]:
-    """The printed API schema and the join metadata of supergraph ``sdl``."""
+def _applied(node: object) -> list[str]:
+    return sorted(
+        print_ast(d)
+        for d in getattr(node, "directives", None) or ()
+        if not d.name.value.startswith("join__")
+    )
+
+
+def applications(sdl: str) -> dict[str, object]:
+    """The supergraph's links, directive definitions and, per element (type, field,
+    argument, input field, enum value), its directive applications other than ``join__*``
+    (sorted: the order among them carries no meaning). The join machinery is left out:
+    its version follows the subgraphs' federation version, which :func:`metadata` covers."""
+    document = parse(sdl, no_location=True)
+    result: dict[str, object] = {}
+    for definition in document.definitions:
+        if isinstance(definition, SchemaDefinitionNode):
+            links = [print_ast(d) for d in definition.directives or ()]
+            result["schema"] = [link for link in links if "/join/v" not in link]
+        elif isinstance(definition, DirectiveDefinitionNode):
+            if not definition.name.value.startswith("join__"):
+                result[f"@{definition.name.value}"] = print_ast(definition)
+        elif isinstance(definition, TypeDefinitionNode):
+            name = definition.name.value
+            if name.startswith(("join__", "link__")):
+                continue
+            result[name] = _applied(definition)
+            for child in getattr(definition, "fields", None) or ():
+                result[f"{name}.{child.name.value}"] = _applied(child)
+                for argument in getattr(child, "arguments", None) or ():
+                    result[f"{name}.{child.name.value}({argument.name.value}:)"] = _applied(
+                        argument
+                    )
+            for value in getattr(definition, "values", None) or ():
+                result[f"{name}.{value.name.value}"] = _applied(value)
+    return result
+
+
+def summary(sdl: str) -> tuple[str, dict[str, object], dict[str, object]]:
+    """The printed API schema, the join metadata and the directive applications of
+    supergraph ``sdl``."""
     supergraph = Supergraph.parse(sdl)
-    return print_schema(supergraph.api_schema), metadata(supergraph)
+    return print_schema(supergraph.api_schema), metadata(supergraph), applications(sdl)

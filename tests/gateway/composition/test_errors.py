@@ -77,9 +77,8 @@ def test_error_code_and_message(code: str) -> None:
 @pytest.mark.parametrize(
     ("imported", "applied"),
     [
-        ("@authenticated", "type Query { a: Int @authenticated }"),
-        ("@requiresScopes", 'type Query { a: Int @requiresScopes(scopes: [["read"]]) }'),
-        ("@policy", 'type Query { a: Int @policy(policies: [["admin"]]) }'),
+        ("@context", 'type Query { a: T } type T @context(name: "c") { id: ID }'),
+        ("@fromContext", 'type Query { a(x: ID @fromContext(field: "$c { id }")): Int }'),
     ],
 )
 def test_an_unsupported_feature_is_refused_not_dropped(imported: str, applied: str) -> None:
