@@ -78,9 +78,10 @@ class SchemaChange:
     coordinate: str
     """The schema coordinate of the element that changed, e.g. ``Course.title``."""
     message: str
+    """One sentence naming the coordinate and what happened to it."""
 
     def __str__(self) -> str:
-        return f"{self.coordinate}: {self.message}"
+        return self.message
 
 
 def find_changes(old: GraphQLSchema, new: GraphQLSchema) -> list[SchemaChange]:

@@ -35,11 +35,14 @@ type Query { course(id: ID!): Course, item: Item }
 
 
 def changes_after(old: str, new: str) -> list[tuple[Severity, str, str]]:
-    """The changes from SDL ``old`` to ``new``, as (severity, code, coordinate)."""
-    return [
-        (c.severity, c.code, c.coordinate)
-        for c in find_changes(build_schema(old), build_schema(new))
-    ]
+    """The changes from SDL ``old`` to ``new``, as (severity, code, coordinate).
+
+    Every message must name its coordinate, since reports print the message alone.
+    """
+    changes = find_changes(build_schema(old), build_schema(new))
+    for change in changes:
+        assert change.coordinate in change.message, change
+    return [(c.severity, c.code, c.coordinate) for c in changes]
 
 
 def edited(*replacements: tuple[str, str]) -> str:
@@ -285,8 +288,8 @@ def test_messages_name_the_coordinate_and_what_happened() -> None:
     changes = find_changes(build_schema(BASE), build_schema(new))
     # then each message reads on its own
     assert [str(c) for c in changes] == [
-        "Course.code: Field Course.code was removed.",
-        "Course.sections(first:): Default value of argument Course.sections(first:) changed "
+        "Field Course.code was removed.",
+        "Default value of argument Course.sections(first:) changed "
         "from 10 to 20; operations that omit it now get the new behaviour.",
     ]
 
