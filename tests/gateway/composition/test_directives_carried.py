@@ -88,8 +88,10 @@ type User @key(fields: "id") { id: ID! email: String @authenticated }
         "a": fed("shareable", "cost", "listSize")
         + """
 type Query {
-  a(first: Int @cost(weight: 2)): [Int] @cost(weight: 5) @listSize(assumedSize: 10, slicingArguments: ["first"])
-  b(z: Int): [Int] @shareable @cost(weight: 3) @listSize(assumedSize: 3, requireOneSlicingArgument: false)
+  a(first: Int @cost(weight: 2)): [Int] @cost(weight: 5)
+    @listSize(assumedSize: 10, slicingArguments: ["first"])
+  b(z: Int): [Int] @shareable @cost(weight: 3)
+    @listSize(assumedSize: 3, requireOneSlicingArgument: false)
   e(i: I): E
 }
 input I { x: Int @cost(weight: 1) }
@@ -105,7 +107,9 @@ type Query {
     "compose_directive": {
         "c": CUSTOM.format(
             minor=0,
-            compose='  @composeDirective(name: "@myDirective")\n  @composeDirective(name: "@hello")',
+            compose=(
+                '  @composeDirective(name: "@myDirective")\n  @composeDirective(name: "@hello")'
+            ),
         )
         + """
 directive @notComposed on FIELD_DEFINITION
@@ -247,8 +251,10 @@ def test_same_error_as_apollo(case: str, tmp_path: Path) -> None:
     ours, our_errors = _ours(subgraphs)
     result = compose([SubgraphSource(name=n, url=u, sdl=p.read_text()) for n, u, p in subgraphs])
     # then both refuse with Apollo's code, ours naming the problem and what to change
-    assert apollo is None and f"{code}: " in apollo_errors, apollo_errors
-    assert ours is None and code in our_errors, result.errors
+    assert apollo is None
+    assert f"{code}: " in apollo_errors, apollo_errors
+    assert ours is None
+    assert code in our_errors, result.errors
     assert code in DIRECTIVE_ERROR_CODES
     assert any(message in e.message and "; " in e.message for e in result.errors), result.errors
 
@@ -258,7 +264,8 @@ def test_context_is_still_refused_with_a_clear_error() -> None:
     sdl = (
         fed("context", "fromContext", "key")
         + 'type Query { t: T } type T @key(fields: "id") @context(name: "c") { id: ID! '
-        + 'u: U } type U @key(fields: "id") { id: ID! x(v: ID @fromContext(field: "$c { id }")): Int }'
+        + 'u: U } type U @key(fields: "id") { id: ID! '
+        + 'x(v: ID @fromContext(field: "$c { id }")): Int }'
     )
     # when composed
     result = compose([SubgraphSource(name="a", url="http://a", sdl=sdl)])
