@@ -152,8 +152,7 @@ class ReloadingGateway:
         signature: _FileSignature | None,
         digest: str,
     ) -> None:
-        if interval <= 0:
-            raise ValueError("the reload interval must be above 0 seconds")
+        _check_interval(interval)
         self.slot = slot
         self.path = path
         self.interval = interval
@@ -168,6 +167,7 @@ class ReloadingGateway:
         cls, path: Path, *, load: GatewayLoader, interval: float, graphiql: bool
     ) -> ReloadingGateway:
         """Load the gateway of the file at ``path`` (raising as ``load`` does) and watch it."""
+        _check_interval(interval)
         # the file is looked at before it is loaded: a change made meanwhile is seen later
         signature = _signature(path)
         try:
@@ -269,6 +269,14 @@ class ReloadingGateway:
     async def close(self) -> None:
         """Close the current gateway and every replaced one."""
         await self.slot.close()
+
+
+def _check_interval(interval: float) -> None:
+    if interval <= 0:
+        raise ValueError(
+            f"the reload interval must be above 0 seconds, not {interval:g} "
+            "(serve a plain Gateway to turn reloading off)"
+        )
 
 
 def _signature(path: Path) -> _FileSignature | None:
