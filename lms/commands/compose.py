@@ -221,7 +221,11 @@ def _check_project(schema_dir: Path) -> int:
     lines = [f"{folder} is stale:"]
     lines += [f"  {_shown(file.path)}: {file.reason}" for file in stale]
     lines += _api_changes(supergraph_file(schema_dir), supergraph_sdl)
-    command = "lms compose" if schema_dir == SCHEMA_DIR else f"lms compose --schema-dir {folder}"
+    command = (
+        "lms compose"
+        if schema_dir.resolve() == SCHEMA_DIR
+        else f"lms compose --schema-dir {folder}"
+    )
     lines.append(f"run `{command}` and commit {folder}")
     print("\n".join(lines), file=sys.stderr)
     return 1
