@@ -31,6 +31,7 @@ from gateway.supergraph.errors import SupergraphError
 
 __all__ = [
     "SUPPORTED_JOIN_VERSIONS",
+    "SUPPORTED_PURPOSEFUL_FEATURES",
     "Feature",
     "LinkedFeatures",
     "boolean_argument",
@@ -38,6 +39,21 @@ __all__ = [
 ]
 
 SUPPORTED_JOIN_VERSIONS = ("0.2", "0.3", "0.4", "0.5")
+
+SUPPORTED_PURPOSEFUL_FEATURES = frozenset(
+    {
+        *(f"https://specs.apollo.dev/join/v{v}" for v in SUPPORTED_JOIN_VERSIONS),
+        "https://specs.apollo.dev/inaccessible/v0.1",
+        "https://specs.apollo.dev/inaccessible/v0.2",
+        "https://specs.apollo.dev/authenticated/v0.1",
+        "https://specs.apollo.dev/requiresScopes/v0.1",
+        "https://specs.apollo.dev/policy/v0.1",
+    }
+)
+"""Features linked ``for: SECURITY`` or ``for: EXECUTION`` this gateway serves. Any other
+such feature changes what a query may do or return, so its supergraph is refused (as
+Apollo Gateway refuses it). The access-control features are accepted but not enforced
+here: the subgraphs owning the data check authentication, tenancy and permissions."""
 
 _URL = re.compile(r"^(?P<base>.*?)/(?P<name>[A-Za-z_][A-Za-z0-9_-]*)/v(?P<version>\d+\.\d+)/?$")
 
@@ -122,6 +138,14 @@ class LinkedFeatures:
                 self.link_directive_names.add(directive.name.value)
             if name in self.features:
                 continue
+            purpose = _string(args.get("for"))
+            if purpose in ("SECURITY", "EXECUTION") and name != "join":
+                base = f"{match['base']}/{name}/v{match['version']}"
+                if base not in SUPPORTED_PURPOSEFUL_FEATURES:
+                    raise SupergraphError(
+                        f"feature {url} is for: {purpose} but is unsupported by this gateway; "
+                        "recompose the subgraphs without the directives of that feature"
+                    )
             alias = _string(args.get("as"))
             self.features[name] = Feature(
                 url=url,
