@@ -241,7 +241,10 @@ def _api_changes(committed_file: Path, supergraph_sdl: str) -> list[str]:
         return [f"API changes: none listed, the committed supergraph cannot be read ({exc})"]
     changes = find_changes(committed.api_schema, Supergraph.parse(supergraph_sdl).api_schema)
     if not changes:
-        return ["API changes: none (only the subgraph files or federation metadata differ)"]
+        return [
+            "API changes: none to types, fields, arguments, enum values or directive "
+            "definitions (the difference is in subgraph files or federation metadata)"
+        ]
     lines = ["API changes from the committed supergraph:"]
     for severity, group in group_changes(changes).items():
         if group:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from graphql import BreakingChangeType, DangerousChangeType, build_schema, find_schema_changes
 
 from gateway.composition.changes import SchemaChange, Severity, find_changes, group_changes
+from gateway.supergraph import Supergraph
 
 BREAKING, DANGEROUS, SAFE = Severity.BREAKING, Severity.DANGEROUS, Severity.SAFE
 
@@ -347,3 +349,12 @@ def test_breaking_and_dangerous_changes_agree_with_graphql_core() -> None:
     assert all(c.severity is SAFE for c in ours if c.code in reclassified)
     # and no element is reported twice for the same kind of change
     assert len({(c.code, c.coordinate, c.message) for c in ours}) == len(ours)
+
+
+def test_the_project_supergraph_has_no_changes_against_itself() -> None:
+    # given the committed supergraph's API schema, loaded twice
+    sdl = (Path(__file__).resolve().parents[3] / "schema" / "supergraph.graphql").read_text()
+    old, new = Supergraph.parse(sdl).api_schema, Supergraph.parse(sdl).api_schema
+    # when compared
+    # then no change is found (two loads of one supergraph never differ)
+    assert find_changes(old, new) == []
