@@ -28,6 +28,8 @@ from gateway.engine.forwarding import subgraph_headers
 from gateway.engine.operation_metrics import OperationMetrics
 from gateway.engine.request import GatewayResponse, GraphQLRequest, Outcome
 from gateway.executor import Executor
+from gateway.node import NODE_SUBGRAPH
+from gateway.node import relay_node as node_support
 from gateway.planner import PlanCache, PlanningError, QueryPlanner
 from gateway.supergraph import Supergraph
 from gateway.transport import HttpTransport, SubgraphRequest, create_http_client
@@ -43,6 +45,7 @@ __all__ = [
     "READINESS_TIMEOUT",
     "Gateway",
     "load_supergraph",
+    "resolve_relay_node",
 ]
 
 logger = logging.getLogger(__name__)
@@ -66,7 +69,10 @@ class Gateway:
     ``development`` on, a request carrying ``x-lms-query-plan: true`` gets its
     query plan in ``extensions.queryPlan``. ``plan_cache_size`` bounds both the
     plan cache and the cache of parsed documents. Operations are counted and
-    timed in ``metrics`` (default: the process-wide registry).
+    timed in ``metrics`` (default: the process-wide registry). With ``relay_node``
+    on, the API schema gains Relay's ``node(id:)``, ``nodes(ids:)`` and ``Node``
+    (see :mod:`gateway.node`); they stay off, with a warning, for a supergraph
+    that defines them itself.
     """
 
     def __init__(
@@ -80,16 +86,23 @@ class Gateway:
         readiness_timeout: float = READINESS_TIMEOUT,
         metrics: MetricsRegistry | None = None,
         on_close: Callable[[], Awaitable[None]] | None = None,
+        relay_node: bool = False,
     ) -> None:
         missing = sorted(set(supergraph.subgraphs) - set(transports))
         if missing:
             raise GatewayConfigError(f"no transport for subgraph {missing[0]}")
+        planner = QueryPlanner(supergraph)
+        node = node_support(supergraph, transports) if relay_node else None
+        if node is not None:
+            supergraph, transports, planner = node.supergraph, node.transports, node.planner
+        self.relay_node = node is not None
+        """Whether ``node``/``nodes`` are served (asked for, and the supergraph allows)."""
         self.supergraph = supergraph
         self.schema = supergraph.api_schema
         self.transports = dict(transports)
         self.development = development
         self._documents = DocumentCache(self.schema, size=plan_cache_size)
-        self._plans = PlanCache(QueryPlanner(supergraph), plan_cache_size)
+        self._plans = PlanCache(planner, plan_cache_size)
         self._executor = Executor(
             self.schema, self.transports, deduplicate=deduplicate, cache_size=plan_cache_size
         )
@@ -101,13 +114,22 @@ class Gateway:
 
     # -- construction ------------------------------------------------------------
     @classmethod
-    def from_settings(cls, settings: Settings, supergraph_path: Path | str) -> Gateway:
+    def from_settings(
+        cls,
+        settings: Settings,
+        supergraph_path: Path | str,
+        *,
+        relay_node_default: bool = False,
+    ) -> Gateway:
         """A gateway on the supergraph file at ``supergraph_path``, reaching subgraphs over HTTP.
 
         Subgraph URLs come from the supergraph, replaced by those in
         ``settings.gateway_subgraph_urls``. Every transport shares one pooled
         HTTP client, closed by :meth:`close`. Raises :class:`GatewayConfigError`
         (one line) for a missing or invalid file or an unknown subgraph name.
+        ``node``/``nodes`` are served as ``settings.gateway_relay_node`` says, or
+        when it is unset, as ``relay_node_default`` says (on for the platform's
+        own gateway, off for ``lms gateway``).
         """
         supergraph = load_supergraph(settings, supergraph_path)
         timeout = settings.gateway_subgraph_timeout
@@ -124,6 +146,7 @@ class Gateway:
             development=settings.is_development,
             readiness_timeout=min(READINESS_TIMEOUT, timeout),
             on_close=client.aclose,
+            relay_node=resolve_relay_node(settings, default=relay_node_default),
         )
 
     async def close(self) -> None:
@@ -236,8 +259,9 @@ class Gateway:
         """Each subgraph's name and ``None`` when it answers a health-check query, else why not.
 
         Every subgraph is asked at once; each gets at most ``readiness_timeout`` seconds.
+        The gateway's own in-process ``_node`` subgraph is always ready and not listed.
         """
-        names = list(self.transports)
+        names = [name for name in self.transports if name != NODE_SUBGRAPH]
         outcomes = await asyncio.gather(*(self._probe(name) for name in names))
         return dict(zip(names, outcomes, strict=True))
 
@@ -289,6 +313,13 @@ def load_supergraph(settings: Settings, path: Path | str) -> Supergraph:
             f"does not have (its subgraphs: {known})"
         )
     return supergraph.with_urls(overrides) if overrides else supergraph
+
+
+def resolve_relay_node(settings: Settings, *, default: bool) -> bool:
+    """Whether to serve ``node``/``nodes``: ``LMS_GATEWAY_RELAY_NODE`` when set, else
+    ``default`` (the platform's own gateway: on; ``lms gateway``: off)."""
+    configured = settings.gateway_relay_node
+    return default if configured is None else configured
 
 
 def _asks_for_plan(headers: Mapping[str, str]) -> bool:

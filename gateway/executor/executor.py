@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from gateway.executor.bounded_cache import BoundedCache
 from gateway.executor.errors import fetch_failure, internal_error, subgraph_error
+from gateway.executor.existence import MUST_EXIST, explained_entities, remove_missing
 from gateway.executor.inflight import InflightRequests
 from gateway.executor.introspection import introspect
 from gateway.executor.json_values import copy_json, deep_merge
@@ -353,14 +354,35 @@ class _Run:
             )
         object_names = types.object_names
         output_rewrites = compiled.output_rewrites
-        for entity, targets in zip(entities, sources, strict=True):
+        for index, (entity, targets) in enumerate(zip(entities, sources, strict=True)):
             if type(entity) is not dict:
+                if entity is None and MUST_EXIST in targets[0]:
+                    self._remove_missing(targets, index, response.errors, path)
                 continue
             if output_rewrites:
                 apply_rewrites(output_rewrites, entity, types)
             deep_merge(targets[0], entity, object_names)
             for target in targets[1:]:
                 deep_merge(target, copy_json(entity), object_names)
+
+    def _remove_missing(
+        self,
+        targets: list[dict[str, Any]],
+        index: int,
+        errors: list[dict[str, Any]],
+        path: FlattenPath | None,
+    ) -> None:
+        """Objects that must exist (see :mod:`gateway.executor.existence`) but whose
+        entity came back null: null them, with ``NOT_FOUND`` unless an error explains it."""
+        explained = explained_entities(errors)
+        self.errors.extend(
+            remove_missing(
+                self.data,
+                targets,
+                self._locate(path),
+                explained=explained is None or index in explained,
+            )
+        )
 
     def _entity_errors(
         self,

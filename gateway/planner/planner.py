@@ -38,13 +38,28 @@ __all__ = ["QueryPlanner"]
 
 
 class QueryPlanner:
-    """Plans operations over one supergraph. Thread-safe once built; cheap to keep."""
+    """Plans operations over one supergraph. Thread-safe once built; cheap to keep.
 
-    def __init__(self, supergraph: Supergraph, *, override_labels: Iterable[str] = ()) -> None:
+    ``key_only_subgraphs`` name subgraphs that only hand out keys (such as the
+    gateway's own ``_node`` subgraph): a client's fields are never read from them,
+    so every object they return is fetched from a subgraph that owns it.
+    """
+
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        *,
+        override_labels: Iterable[str] = (),
+        key_only_subgraphs: Iterable[str] = (),
+    ) -> None:
         self.supergraph = supergraph
         self.schema = supergraph.schema
         self.override_labels = frozenset(override_labels)
-        fields = SubgraphFields(supergraph, override_labels=self.override_labels)
+        fields = SubgraphFields(
+            supergraph,
+            override_labels=self.override_labels,
+            key_only_subgraphs=frozenset(key_only_subgraphs),
+        )
         self._walker = SelectionWalker(fields, CostModel(fields))
 
     def plan(self, document: DocumentNode, operation_name: str | None = None) -> QueryPlan:

@@ -28,10 +28,19 @@ def named_type(type_reference: str) -> str:
 class SubgraphFields:
     """Lookups over one supergraph, cached; shared by the walk and the cost estimate."""
 
-    def __init__(self, supergraph: Supergraph, *, override_labels: frozenset[str]) -> None:
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        *,
+        override_labels: frozenset[str],
+        key_only_subgraphs: frozenset[str] = frozenset(),
+    ) -> None:
         self.supergraph = supergraph
         self.schema = supergraph.schema
         self.override_labels = override_labels
+        self.key_only_subgraphs = key_only_subgraphs
+        """Subgraphs whose fields are read only as keys (and ``@requires``), never for
+        a client's own selection: the client's fields come from the entity's owner."""
         self.order = {name: i for i, name in enumerate(supergraph.subgraphs)}
         """Each subgraph's position in the supergraph: ties between subgraphs go to the first."""
         self._usable: dict[tuple[str, str, str], FieldInSubgraph | None] = {}
@@ -70,8 +79,13 @@ class SubgraphFields:
         type_name: str,
         field_name: str,
         provided: tuple[Selection, ...] | None,
+        *,
+        in_key: bool = False,
     ) -> tuple[FieldInSubgraph, tuple[Selection, ...] | None] | None:
-        """The field if ``subgraph`` resolves it here (itself or through ``@provides``)."""
+        """The field if ``subgraph`` resolves it here (itself or through ``@provides``);
+        ``in_key`` when it is read as part of a key or ``@requires`` selection."""
+        if not in_key and subgraph in self.key_only_subgraphs:
+            return None
         info = self.usable_field(type_name, field_name, subgraph)
         found, child = self.provided_lookup(provided, type_name, field_name)
         if info is not None:
@@ -103,7 +117,7 @@ class SubgraphFields:
                 continue
             if selection.name == "__typename":
                 continue
-            local = self.local(subgraph, type_name, selection.name, provided)
+            local = self.local(subgraph, type_name, selection.name, provided, in_key=True)
             if local is None or local[0].requires is not None:
                 return False
             if selection.selections is not None:

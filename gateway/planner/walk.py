@@ -93,7 +93,9 @@ class SelectionWalker:
                 self.out_field(run, pos, selection)
                 used.add(pos.group)
                 continue
-            local = self.fields.local(subgraph, type_name, selection.name, pos.provided)
+            local = self.fields.local(
+                subgraph, type_name, selection.name, pos.provided, in_key=pos.rel is not None
+            )
             if local is not None and local[0].requires is None:
                 used |= self.place(run, pos, type_name, selection, local[0], provided=local[1])
             else:
