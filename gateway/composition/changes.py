@@ -167,9 +167,9 @@ def _is_required(value: GraphQLArgument | GraphQLInputField) -> bool:
     return isinstance(value.type, GraphQLNonNull) and _default(value) is None
 
 
-InputKind = Literal["ARG", "INPUT_FIELD", "DIRECTIVE_ARG"]
+_InputKind = Literal["ARG", "INPUT_FIELD", "DIRECTIVE_ARG"]
 
-_INPUT_LABELS: dict[InputKind, str] = {
+_INPUT_LABELS: dict[_InputKind, str] = {
     "ARG": "Argument",
     "INPUT_FIELD": "Input field",
     "DIRECTIVE_ARG": "Directive argument",
@@ -211,9 +211,9 @@ class _Diff:
                     f"{name} changed from {_kind(old_type)} to {_kind(new_type)}.",
                 )
             else:
-                self.type(old_type, new_type)
+                self.named_type(old_type, new_type)
 
-    def type(self, old: GraphQLNamedType, new: GraphQLNamedType) -> None:
+    def named_type(self, old: GraphQLNamedType, new: GraphQLNamedType) -> None:
         self.description(new.name, "type", old.description, new.description)
         if isinstance(old, GraphQLObjectType | GraphQLInterfaceType):
             assert isinstance(new, GraphQLObjectType | GraphQLInterfaceType)
@@ -346,7 +346,7 @@ class _Diff:
 
     def inputs(
         self,
-        kind: InputKind,
+        kind: _InputKind,
         owner: str,
         template: str,
         old: Mapping[str, GraphQLArgument] | Mapping[str, GraphQLInputField],
@@ -375,7 +375,7 @@ class _Diff:
 
     def input_value(
         self,
-        kind: InputKind,
+        kind: _InputKind,
         coordinate: str,
         old: GraphQLArgument | GraphQLInputField,
         new: GraphQLArgument | GraphQLInputField,
@@ -396,7 +396,7 @@ class _Diff:
 
     def default_value(
         self,
-        kind: InputKind,
+        kind: _InputKind,
         coordinate: str,
         old: GraphQLArgument | GraphQLInputField,
         new: GraphQLArgument | GraphQLInputField,
