@@ -156,7 +156,8 @@ async def test_a_changed_supergraph_is_served_while_requests_keep_succeeding(
 
     # then the new fields become queryable
     async def teachers_answered() -> bool:
-        return (await served.post(PEOPLE)).json() == PEOPLE_ANSWER
+        answer: dict[str, Any] = (await served.post(PEOPLE)).json()
+        return answer == PEOPLE_ANSWER
 
     await eventually(teachers_answered)
     swapped_at = stream.answered
