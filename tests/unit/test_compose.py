@@ -25,6 +25,7 @@ PROMETHEUS = ROOT / "infra" / "prometheus" / "prometheus.yml"
 DOCKERIGNORE = ROOT / ".dockerignore"
 
 IMAGE = "lms-platform:dev"
+GATEWAY = "gateway"
 BACKENDS = ("postgres", "redis", "kafka", "minio")
 ONE_SHOT_JOBS = {"migrate": ["migrate", "upgrade"], "topics": ["topics", "--create"]}
 
@@ -77,12 +78,22 @@ def command_of(container: Mapping[str, Any]) -> list[str]:
 
 
 def platform_containers(containers: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The containers running ``lms serve <name>``, by service name."""
+    """The containers running ``lms serve <name>`` for a service, by service name."""
     found: dict[str, dict[str, Any]] = {}
     for container in containers.values():
         command = command_of(container)
-        if container.get("image") == IMAGE and command[:1] == ["serve"]:
+        if container.get("image") == IMAGE and command[:1] == ["serve"] and command[1] != GATEWAY:
             found[command[1]] = container
+    return found
+
+
+def gateway_container(containers: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """The one container running ``lms serve gateway``."""
+    [found] = [
+        c
+        for c in containers.values()
+        if c.get("image") == IMAGE and command_of(c) == ["serve", GATEWAY]
+    ]
     return found
 
 
@@ -142,7 +153,8 @@ def test_platform_containers_publish_distinct_ports_and_have_health_checks(
     containers: dict[str, dict[str, Any]],
 ) -> None:
     host_ports: list[str] = []
-    for name, container in platform_containers(containers).items():
+    serving = {**platform_containers(containers), GATEWAY: gateway_container(containers)}
+    for name, container in serving.items():
         (mapping,) = container["ports"]
         host_port, container_port = str(mapping).split(":")
         assert container_port == environment_of(container)["LMS_PORT"], name
@@ -183,6 +195,37 @@ def test_service_containers_wait_for_healthy_backends_and_finished_jobs(
             assert depends_on[job]["condition"] == "service_completed_successfully", (name, job)
     assert containers["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert containers["topics"]["depends_on"]["kafka"]["condition"] == "service_healthy"
+
+
+def test_the_gateway_serves_the_mounted_supergraph_in_front_of_every_service(
+    containers: dict[str, dict[str, Any]],
+) -> None:
+    # given the gateway container and the service containers
+    gateway = gateway_container(containers)
+    services = platform_containers(containers)
+    settings = Settings.load(environment_of(gateway))
+
+    # then it reaches every service container by name, at the port it listens on
+    expected = {
+        name: f"http://{name}:{environment_of(container)['LMS_PORT']}/graphql"
+        for name, container in services.items()
+    }
+    assert settings.gateway_subgraph_url_overrides == expected
+    # and starts once every service answers its health check
+    for name in services:
+        assert gateway["depends_on"][name]["condition"] == "service_healthy", name
+    # and serves the supergraph from the repository's schema folder, mounted read-only
+    supergraph = settings.gateway_supergraph
+    assert supergraph is not None
+    assert supergraph.name == "supergraph.graphql"
+    mounts = {}
+    for volume in gateway["volumes"]:
+        source, target, *options = str(volume).split(":")
+        mounts[target] = (source, options)
+    source, options = mounts[str(supergraph.parent)]
+    assert (ROOT / source).resolve() == ROOT / "schema"
+    assert options == ["ro"]
+    assert settings.gateway_reload_interval > 0
 
 
 def test_every_lms_variable_in_compose_is_a_real_setting(compose: dict[str, Any]) -> None:
