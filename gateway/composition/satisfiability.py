@@ -82,7 +82,9 @@ class _Traversal:
     def _next_states(self, state: _State) -> list[_State]:
         definition = self.api.get_type(state.type_name)
         result: list[_State] = []
-        if isinstance(definition, (GraphQLObjectType, GraphQLInterfaceType)):
+        # As in Apollo's API query graph, an interface's fields are checked on each of
+        # its implementations (reached by a type condition), not on the interface.
+        if isinstance(definition, GraphQLObjectType):
             for field_name, field_def in definition.fields.items():
                 child = get_named_type(field_def.type).name
                 step = Step(state.type_name, field_name)
@@ -118,21 +120,36 @@ class _Traversal:
         objects makes the type condition trivially satisfied (nothing to check)."""
         positions: list[Position] = []
         for position in state.positions:
-            in_subgraph = self.supergraph.type_in(position.type_name).get(position.subgraph)
-            if in_subgraph is not None and in_subgraph.is_interface_object:
-                positions.append(position)
-                continue
-            if position.type_name == object_type:
-                positions.append(position)
-                continue
-            if not is_abstract_type(self.supergraph.schema.get_type(position.type_name)):
-                return None
-            possible = self.supergraph.possible_types_in(position.type_name, position.subgraph)
-            if object_type not in possible:
-                return None
-            positions.append(Position(position.subgraph, object_type, position.provided))
+            if not self._interface_object(position):
+                definition = self.supergraph.schema.get_type(position.type_name)
+                if is_abstract_type(definition):
+                    possible = self.supergraph.possible_types_in(
+                        position.type_name, position.subgraph
+                    )
+                    if object_type not in possible:
+                        return None
+                elif position.type_name != object_type:
+                    return None
+            # as for a field, the cast is taken here or after jumps to other subgraphs
+            jumped, _ = self.moves.indirect_positions(position, state.type_name)
+            for candidate in (position, *jumped):
+                cast = self._direct_cast(candidate, object_type)
+                if cast is not None:
+                    positions.append(cast)
         steps = (*state.steps, Step(object_type))
         return _State(state.operation, steps, object_type, frozenset(positions))
+
+    def _interface_object(self, position: Position) -> bool:
+        in_subgraph = self.supergraph.type_in(position.type_name).get(position.subgraph)
+        return in_subgraph is not None and in_subgraph.is_interface_object
+
+    def _direct_cast(self, position: Position, object_type: str) -> Position | None:
+        if self._interface_object(position) or position.type_name == object_type:
+            return position
+        possible = self.supergraph.possible_types_in(position.type_name, position.subgraph)
+        if object_type in possible:
+            return Position(position.subgraph, object_type, position.provided)
+        return None
 
     def _order(self, position: Position) -> tuple[int, str]:
         return self.moves.fields.order.get(position.subgraph, 0), position.type_name

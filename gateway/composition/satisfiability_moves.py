@@ -78,9 +78,12 @@ class Moves:
             SubgraphFields(supergraph, override_labels=labels),
         )
         self.fields = self._views[0]
-        self._advances: dict[tuple[Position, str, str], Advance] = {}
-        self._indirect: dict[tuple[Position, str], tuple[list[Position], list[Reason]]] = {}
+        self._advances: dict[tuple[Position, str, str, bool], Advance] = {}
+        self._indirect: dict[tuple[Position, str, bool], tuple[list[Position], list[Reason]]] = {}
         self._requiring: set[tuple[str, str, str]] = set()
+        self._in_key_condition = False
+        """Set while key fields are looked for in other subgraphs: the jumps taken
+        then need key fields the subgraph has itself (no search within a search)."""
 
     # -- what one subgraph resolves --------------------------------------------------
 
@@ -138,12 +141,10 @@ class Moves:
 
     # -- one field from one position -------------------------------------------------
 
-    def advance(
-        self, position: Position, type_name: str, field_name: str, child: str
-    ) -> Advance:
+    def advance(self, position: Position, type_name: str, field_name: str, child: str) -> Advance:
         """The positions after ``type_name.field_name`` (of API type ``child``) from
         ``position``, directly or after key jumps; else why not."""
-        cache_key = (position, type_name, field_name)
+        cache_key = (position, type_name, field_name, self._in_key_condition)
         cached = self._advances.get(cache_key)
         if cached is not None:
             return cached
@@ -152,7 +153,7 @@ class Moves:
             result = Advance(tuple(direct))
         else:
             options = list(direct)
-            indirect, key_reasons = self._indirect_positions(position, type_name)
+            indirect, key_reasons = self.indirect_positions(position, type_name)
             for jumped in indirect:
                 found, more = self._direct(jumped, type_name, field_name, child)
                 options += found
@@ -183,23 +184,31 @@ class Moves:
                 return [], [Reason(subgraph, subgraph, why)]
         if info is not None:
             next_type = self._child_type(info, child)
-            return [Position(subgraph, next_type, provided_child if found else None)], []
-        return [], [Reason(subgraph, subgraph, self._missing(lookup, coordinate, field_name, subgraph))]
+            provided = provided_child if found else None
+            if info.provides is not None:
+                provided = (*(provided or ()), *self.fields.selections(info.provides))
+            return [Position(subgraph, next_type, provided)], []
+        return [], [
+            Reason(subgraph, subgraph, self._missing(lookup, coordinate, field_name, subgraph))
+        ]
 
     def _missing(self, lookup: str, coordinate: str, field_name: str, subgraph: str) -> str:
         fields = self.supergraph.field_in(lookup, field_name)
+        info = fields.get(subgraph)
+        if info is None:
+            # an overridden field is gone from its old subgraph, unless a key uses it
+            return f'cannot find field "{coordinate}"'
         overriders = [
             name
-            for name, info in fields.items()
-            if info.override == subgraph and name != subgraph
+            for name, other in fields.items()
+            if other.override == subgraph and name != subgraph
         ]
-        if overriders:
+        if info.used_overridden and overriders:
             return (
                 f'field "{coordinate}" is not resolvable because it is overridden by '
                 f"{subgraph_names(overriders)}"
             )
-        info = fields.get(subgraph)
-        if info is not None and info.external:
+        if info.external:
             return f'field "{coordinate}" is not resolvable because marked @external'
         return f'cannot find field "{coordinate}"'
 
@@ -272,17 +281,34 @@ class Moves:
         if isinstance(definition, GraphQLObjectType):
             for interface in definition.interfaces:
                 in_subgraph = self.supergraph.type_in(interface.name).get(subgraph)
-                if in_subgraph is not None and in_subgraph.is_interface_object:
-                    if in_subgraph.resolvable_keys:
-                        targets.append((interface.name, in_subgraph.resolvable_keys))
+                if (
+                    in_subgraph is not None
+                    and in_subgraph.is_interface_object
+                    and in_subgraph.resolvable_keys
+                ):
+                    targets.append((interface.name, in_subgraph.resolvable_keys))
         return targets
 
-    def _indirect_positions(
+    def _key_reachable(self, position: Position, type_name: str, key: Key) -> bool:
+        """Whether the fields of ``key`` can be had at ``position``: in its subgraph, or
+        (as Apollo's condition resolution does) fetched from others by their keys."""
+        selections = self.fields.selections(key.selections)
+        if self.fields_local(position.subgraph, position.type_name, selections, position.provided):
+            return True
+        if self._in_key_condition:
+            return False
+        self._in_key_condition = True
+        try:
+            return self.fetchable((position,), type_name, selections)
+        finally:
+            self._in_key_condition = False
+
+    def indirect_positions(
         self, position: Position, type_name: str
     ) -> tuple[list[Position], list[Reason]]:
         """The positions reachable from ``position`` by key jumps (transitively), and
         the jumps whose key fields could not be resolved."""
-        cache_key = (position, type_name)
+        cache_key = (position, type_name, self._in_key_condition)
         cached = self._indirect.get(cache_key)
         if cached is not None:
             return cached
@@ -297,17 +323,7 @@ class Moves:
                 if subgraph in reached:
                     continue
                 for target_type, keys in self._key_targets(current.type_name, subgraph):
-                    usable = [
-                        key
-                        for key in keys
-                        if self.fields_local(
-                            current.subgraph,
-                            current.type_name,
-                            self.fields.selections(key.selections),
-                            current.provided,
-                        )
-                    ]
-                    if usable:
+                    if any(self._key_reachable(current, type_name, key) for key in keys):
                         reached[subgraph] = Position(subgraph, target_type)
                         queue.append(reached[subgraph])
                         break

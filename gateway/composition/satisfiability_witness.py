@@ -11,14 +11,15 @@ from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLInputType,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLInterfaceType,
     GraphQLScalarType,
     GraphQLSchema,
     is_leaf_type,
 )
+from graphql.pyutils import Undefined
 
 from gateway.composition.satisfiability_moves import Reason
 
@@ -48,12 +49,12 @@ def _witness_value(value_type: GraphQLInputType) -> str:
     if isinstance(value_type, GraphQLList):
         return "[]"
     if isinstance(value_type, GraphQLEnumType):
-        return next(iter(value_type.values))
+        return str(next(iter(value_type.values)))
     if isinstance(value_type, GraphQLInputObjectType):
         parts = [
             f"{name}: {_witness_value(field.type)}"
             for name, field in value_type.fields.items()
-            if field.default_value is None and isinstance(field.type, GraphQLNonNull)
+            if field.default_value is Undefined and isinstance(field.type, GraphQLNonNull)
         ]
         return "{" + ", ".join(parts) + "}"
     assert isinstance(value_type, GraphQLScalarType)
