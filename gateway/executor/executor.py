@@ -8,7 +8,10 @@ at once, ``Condition`` by its boolean variable, ``Fetch`` at the root, and
 (output rewrites applied). Subgraph errors are re-pathed into the client's
 response; a failed fetch leaves partial data and one error. Identical queries
 in flight at the same time (same subgraph, operation, variables, forwarded
-headers) share one request; mutations never do.
+headers) share one request; mutations never do. An object the gateway's
+``_node`` subgraph marked as one that must exist becomes null, with
+``NOT_FOUND``, when its owner's entity fetch answers null for it
+(:mod:`gateway.executor.existence`).
 
 ``execute`` never raises: every failure becomes an error in the result.
 """
