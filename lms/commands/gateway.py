@@ -38,7 +38,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="run the federation gateway",
         description="Serve a supergraph's API at /graphql, planning each operation over "
         "the subgraphs it was composed from (their URLs: the supergraph's, replaced by "
-        "LMS_GATEWAY_SUBGRAPH_URLS).",
+        "LMS_GATEWAY_SUBGRAPH_URLS). A changed supergraph file is served without a restart "
+        "(checked every LMS_GATEWAY_RELOAD_INTERVAL seconds).",
     )
     parser.add_argument(
         "--supergraph",
