@@ -57,7 +57,7 @@ def merge_composite_type(
     merged = MergedType(
         name=name,
         kind=kind,
-        description=next((t.description for _, t in sources if t.description), None),
+        description=_merged_description([(s, t.description) for s, t in sources]),
     )
     merged.directives = _join_types(context, sources)
     for subgraph, subgraph_type in sources:
@@ -83,6 +83,20 @@ def merge_composite_type(
         if field is not None:
             merged.fields.append(field)
     return merged
+
+
+def _merged_description(candidates: Sequence[tuple[str, str | None]]) -> str | None:
+    """The description Apollo's composition gives a type or field: of the subgraphs'
+    descriptions, the one most subgraphs give, a tie going to the first subgraph by name;
+    an empty description only when there is no other."""
+    counts: dict[str, int] = {}
+    for _, text in sorted(candidates, key=lambda candidate: candidate[0]):
+        if text is not None:
+            counts[text] = counts.get(text, 0) + 1
+    non_empty = {text: count for text, count in counts.items() if text}
+    if not non_empty:
+        return "" if counts else None
+    return max(non_empty, key=non_empty.__getitem__)
 
 
 def _sorted_join(directives: list[str]) -> list[str]:
@@ -119,10 +133,29 @@ def _apply_overrides(
             continue
         if source.field.override_label is not None:
             overridden.override_label = source.field.override_label
-        elif (type_name, field_name) in context.used[origin]:
+        elif (type_name, field_name) in context.used[origin] or _implements_interface_field(
+            context, origin, type_name, field_name
+        ):
             overridden.used_overridden = True
         else:
             overridden.removed = True
+
+
+def _implements_interface_field(
+    context: MergeContext, subgraph: str, type_name: str, field_name: str
+) -> bool:
+    """Whether, in ``subgraph``, object type ``type_name`` needs ``field_name`` for an
+    interface it implements. Apollo counts such a field as used: overridden, it stays
+    in that subgraph (``usedOverridden``) so the subgraph still implements the interface."""
+    model = context.by_name[subgraph]
+    subgraph_type = model.types.get(type_name)
+    if subgraph_type is None or subgraph_type.kind != "object":
+        return False
+    return any(
+        field_name in interface.fields
+        for interface in (model.types.get(name) for name in subgraph_type.interfaces)
+        if interface is not None
+    )
 
 
 def _merge_field(
@@ -193,12 +226,15 @@ def _merge_field(
     if not special and sorted(s.subgraph for s in sources) == sorted(type_graphs):
         joins = []
     fields = [s.field for s in sources]
-    preferred = [f for f in fields if not f.external] + [f for f in fields if f.external]
     return MergedField(
         name=field_name,
         type=type_text,
         arguments=arguments,
-        description=next((f.description for f in preferred if f.description), None),
+        # Apollo takes the description from every subgraph that resolves the field,
+        # those it was overridden from included; never from an @external copy.
+        description=_merged_description(
+            [(s.subgraph, s.field.description) for s in all_sources if not s.field.external]
+        ),
         directives=context.common_directives(
             inaccessible=any(f.inaccessible for f in fields),
             tags=[t for f in fields for t in f.tags],
