@@ -10,6 +10,10 @@ so it always matches the subgraphs' code.
 Two supergraphs are written: ``campus`` (every subgraph up) and ``outage``
 (the same subgraphs, but ``workload``'s URL is a loopback port that refuses
 connections, so a gateway meets a subgraph that is down).
+
+:func:`compose_with_lms` composes the same SDL texts and URLs with the
+project's own composer (``gateway.composition``), for the composition
+differential (``test_composed_by_lms.py``).
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ import subprocess
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import httpx
 
+from gateway.composition import SubgraphSource
+from gateway.composition import compose as lms_compose
 from tests.conformance.servers import HOST, Server, closed_port, free_port, start_server
 
 __all__ = [
@@ -33,6 +39,7 @@ __all__ = [
     "Campus",
     "SubgraphSpec",
     "compose",
+    "compose_with_lms",
     "running_campus",
     "service_sdl",
     "start_subgraphs",
@@ -135,15 +142,32 @@ def compose(sdl: Mapping[str, str], urls: Mapping[str, str], work_dir: Path) -> 
     return result.stdout
 
 
+def compose_with_lms(sdl: Mapping[str, str], urls: Mapping[str, str]) -> str:
+    """The supergraph SDL the project's composer makes of these subgraphs."""
+    result = lms_compose(
+        [SubgraphSource(name=name, url=urls[name], sdl=text) for name, text in sdl.items()]
+    )
+    if result.supergraph_sdl is None:
+        errors = "\n".join(f"{error.code}: {error.message}" for error in result.errors)
+        raise RuntimeError(f"lms composition failed:\n{errors}")
+    return result.supergraph_sdl
+
+
 OUTAGE_SUBGRAPH = "workload"
 
 
 @dataclass
 class Campus:
-    """Running subgraphs and the supergraph files composed over them."""
+    """Running subgraphs and the supergraph files composed over them.
+
+    ``sdl`` is each subgraph's ``_service { sdl }``; ``urls`` maps each
+    supergraph name to the subgraph URLs it was composed with.
+    """
 
     subgraphs: dict[str, Server]
     supergraphs: dict[str, Path]
+    sdl: dict[str, str] = field(default_factory=dict)
+    urls: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @contextmanager
@@ -155,12 +179,18 @@ def running_campus(work_dir: Path) -> Iterator[Campus]:
         urls = {name: server.url for name, server in servers.items()}
         sdl = {name: service_sdl(url) for name, url in urls.items()}
         down = {**urls, OUTAGE_SUBGRAPH: f"http://{HOST}:{port}/"}
+        where_by_supergraph = {"campus": urls, "outage": down}
         supergraphs = {}
-        for name, where in (("campus", urls), ("outage", down)):
+        for name, where in where_by_supergraph.items():
             path = work_dir / f"{name}.supergraph.graphql"
             path.write_text(compose(sdl, where, work_dir / "sdl"))
             supergraphs[name] = path
-        yield Campus(subgraphs=servers, supergraphs=supergraphs)
+        yield Campus(
+            subgraphs=servers,
+            supergraphs=supergraphs,
+            sdl=sdl,
+            urls=where_by_supergraph,
+        )
     finally:
         refusing.close()
         stop_all(servers.values())
