@@ -89,7 +89,7 @@ class _Traversal:
                 child = get_named_type(field_def.type).name
                 step = Step(state.type_name, field_name)
                 moved = self._field(state, step, child)
-                if moved is not None and not _is_leaf(self.api, child):
+                if moved is not None:
                     result.append(moved)
         if isinstance(definition, (GraphQLInterfaceType, GraphQLUnionType)):
             for possible in self.api.get_possible_types(definition):
@@ -99,19 +99,41 @@ class _Traversal:
         return result
 
     def _field(self, state: _State, step: Step, child: str) -> _State | None:
+        """Take the field from every position of the path: in its subgraph, or after
+        jumps by key. The positions after it, or (if none) an error and ``None``."""
         assert step.field is not None
-        positions: list[Position] = []
-        reasons: list[Reason] = []
-        for position in sorted(state.positions, key=self._order):
-            advance = self.moves.advance(position, step.type_name, step.field, child)
-            positions += advance.positions
-            reasons += advance.reasons
+        field_name = step.field
+        ordered = sorted(state.positions, key=self._order)
+        if _is_leaf(self.api, child) and any(
+            self.moves.direct(p, step.type_name, field_name, child)[0] for p in ordered
+        ):
+            # a leaf some subgraph of the path resolves itself: no state follows it
+            return None
+        # Each position's options are the field taken where it is and where its key
+        # jumps lead; jumps from several positions often lead to the same places.
+        candidates = dict.fromkeys(ordered)
+        for position in ordered:
+            candidates.update(
+                dict.fromkeys(self.moves.indirect_positions(position, step.type_name)[0])
+            )
+        positions = [
+            after
+            for candidate in candidates
+            for after in self.moves.direct(candidate, step.type_name, field_name, child)[0]
+        ]
         steps = (*state.steps, step)
         if not positions:
-            coordinate = f"{step.type_name}.{step.field}"
+            coordinate = f"{step.type_name}.{field_name}"
             if coordinate not in self.errors:
+                reasons: list[Reason] = []
+                for position in ordered:
+                    reasons += self.moves.advance(
+                        position, step.type_name, field_name, child
+                    ).reasons
                 message = satisfiability_message(self.api, state.operation, steps, child, reasons)
                 self.errors[coordinate] = CompositionError("SATISFIABILITY_ERROR", message)
+            return None
+        if _is_leaf(self.api, child):
             return None
         return _State(state.operation, steps, child, frozenset(positions))
 

@@ -80,6 +80,9 @@ class Moves:
         self.fields = self._views[0]
         self._advances: dict[tuple[Position, str, str, bool], Advance] = {}
         self._indirect: dict[tuple[Position, str, bool], tuple[list[Position], list[Reason]]] = {}
+        self._directs: dict[
+            tuple[Position, str, str, bool], tuple[list[Position], list[Reason]]
+        ] = {}
         self._requiring: set[tuple[str, str, str]] = set()
         self._in_key_condition = False
         """Set while key fields are looked for in other subgraphs: the jumps taken
@@ -148,14 +151,15 @@ class Moves:
         cached = self._advances.get(cache_key)
         if cached is not None:
             return cached
-        direct, reasons = self._direct(position, type_name, field_name, child)
+        direct, direct_reasons = self.direct(position, type_name, field_name, child)
+        reasons = list(direct_reasons)
         if direct and is_leaf_type(self.schema.get_type(child)):
             result = Advance(tuple(direct))
         else:
             options = list(direct)
             indirect, key_reasons = self.indirect_positions(position, type_name)
             for jumped in indirect:
-                found, more = self._direct(jumped, type_name, field_name, child)
+                found, more = self.direct(jumped, type_name, field_name, child)
                 options += found
                 reasons += more
             if options:
@@ -167,7 +171,20 @@ class Moves:
         self._advances[cache_key] = result
         return result
 
-    def _direct(
+    def direct(
+        self, position: Position, type_name: str, field_name: str, child: str
+    ) -> tuple[list[Position], list[Reason]]:
+        """The field taken in ``position``'s own subgraph, or why it cannot be (the
+        lists are shared: do not change them)."""
+        cache_key = (position, type_name, field_name, self._in_key_condition)
+        cached = self._directs.get(cache_key)
+        if cached is None:
+            cached = self._directs[cache_key] = self._compute_direct(
+                position, type_name, field_name, child
+            )
+        return cached
+
+    def _compute_direct(
         self, position: Position, type_name: str, field_name: str, child: str
     ) -> tuple[list[Position], list[Reason]]:
         subgraph = position.subgraph
