@@ -221,7 +221,9 @@ def _merge_field(
         label = field.override_label if field.override else source.override_label
         if label is not None:
             parts.append(f"overrideLabel: {quote(label)}")
-        special = special or len(parts) > 1
+        # An @override alone does not call for @join__field: Apollo prints none when the
+        # subgraph it names does not exist and every other source is plain.
+        special = special or len(parts) > 1 + bool(field.override)
         joins.append(f"@join__field({', '.join(parts)})")
     if not special and sorted(s.subgraph for s in sources) == sorted(type_graphs):
         joins = []

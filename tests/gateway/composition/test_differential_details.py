@@ -44,6 +44,22 @@ SETS: dict[str, dict[str, str]] = {
         "c": LINK.format(imports='["@shareable"]')
         + 'type Query { """Two.""" ping: String @shareable }',
     },
+    # An @override naming no subgraph of the set is ignored: no @join__field at all.
+    "override-from-unknown-subgraph": {
+        "a": LINK.format(imports='["@key", "@shareable"]')
+        + """
+        type Post @key(fields: "id") { id: ID! createdAt: String! @shareable }
+        type Query { feed: [Post] }
+        """,
+        "b": LINK.format(imports='["@key", "@shareable", "@override"]')
+        + """
+        type Post @key(fields: "id") {
+          id: ID!
+          createdAt: String! @override(from: "non-existing") @shareable
+        }
+        type Query { anotherFeed: [Post] }
+        """,
+    },
     # A field an overridden subgraph needs to implement an interface stays there as
     # usedOverridden; without it Apollo Gateway cannot extract that subgraph and stops.
     "override-of-interface-field": {
