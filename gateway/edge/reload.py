@@ -185,12 +185,17 @@ class ReloadingGateway:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings, path: Path) -> ReloadingGateway:
+    def from_settings(
+        cls, settings: Settings, path: Path, *, relay_node_default: bool = False
+    ) -> ReloadingGateway:
         """The gateway on ``path`` reaching subgraphs over HTTP, checked every
-        ``settings.gateway_reload_interval`` seconds."""
+        ``settings.gateway_reload_interval`` seconds (``relay_node_default`` as
+        :meth:`Gateway.from_settings` takes it)."""
 
         def load(supergraph: Path) -> Gateway:
-            return Gateway.from_settings(settings, supergraph)
+            return Gateway.from_settings(
+                settings, supergraph, relay_node_default=relay_node_default
+            )
 
         return cls.open(
             path,

@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute, Route
 
 from gateway.edge import GraphQLEndpoint
 from gateway.engine import Gateway
-from gateway.engine.gateway import READINESS_TIMEOUT
+from gateway.engine.gateway import READINESS_TIMEOUT, resolve_relay_node
 from gateway.supergraph import Supergraph
 from gateway.transport import AsgiTransport, Transport
 from lms.errors import CommandError
@@ -123,6 +123,7 @@ def _embedded_gateway(
         deduplicate=settings.gateway_deduplicate,
         development=settings.is_development,
         readiness_timeout=min(READINESS_TIMEOUT, timeout),
+        relay_node=resolve_relay_node(settings, default=True),
     )
 
 

@@ -18,6 +18,7 @@ import uvicorn
 from gateway.edge import create_gateway_app
 from gateway.edge.reload import ReloadingGateway
 from gateway.engine import Gateway, GatewayConfigError, load_supergraph
+from gateway.engine.gateway import resolve_relay_node
 from lms.errors import CommandError
 from lms.server import (
     add_listen_arguments,
@@ -60,20 +61,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return serve_supergraph(settings, path.resolve())
 
 
-def serve_supergraph(settings: Settings, path: Path) -> int:
+def serve_supergraph(settings: Settings, path: Path, *, platform: bool = False) -> int:
     """Serve the supergraph file at ``path`` until interrupted, reloading it when it changes
-    (unless ``LMS_GATEWAY_RELOAD_INTERVAL`` is 0 or several workers run)."""
+    (unless ``LMS_GATEWAY_RELOAD_INTERVAL`` is 0 or several workers run).
+
+    ``platform``: this is the platform's own gateway (``lms serve gateway``), which
+    serves Relay ``node``/``nodes`` unless ``LMS_GATEWAY_RELAY_NODE`` says otherwise.
+    """
+    relay_node = resolve_relay_node(settings, default=platform)
     try:
         if settings.gateway_workers > 1:
             load_supergraph(settings, path)  # fail here, in one line, not in every worker
             ensure_port_free(settings.host, settings.port)
+            os.environ[f"{ENV_PREFIX}GATEWAY_RELAY_NODE"] = str(relay_node).lower()
             return _serve_workers(settings, path)
         ensure_port_free(settings.host, settings.port)
         gateway: Gateway | ReloadingGateway
         if settings.gateway_reload_interval > 0:
-            gateway = ReloadingGateway.from_settings(settings, path)
+            gateway = ReloadingGateway.from_settings(settings, path, relay_node_default=relay_node)
         else:
-            gateway = Gateway.from_settings(settings, path)
+            gateway = Gateway.from_settings(settings, path, relay_node_default=relay_node)
     except GatewayConfigError as exc:
         raise CommandError(str(exc)) from None
     app = create_gateway_app(gateway, settings)

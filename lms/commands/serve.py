@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int | Coroutine[Any, An
     settings = listen_settings(args, settings)
     if args.name == GATEWAY:
         # the gateway runs its own event loop (or uvicorn's workers, when asked for)
-        return serve_supergraph(settings, gateway_supergraph(settings))
+        return serve_supergraph(settings, gateway_supergraph(settings), platform=True)
     try:
         spec = get_service(args.name)
     except UnknownService as exc:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from gateway.node import NODE_SUBGRAPH
 from lms.commands.dev import CompositionFailed, compose_services, create_dev_app
 from lms.services import SERVICE_MODULES
 from lms.supergraph import compose_project
@@ -101,6 +102,27 @@ async def test_one_query_spans_every_subgraph(running_app: RunningApp) -> None:
     assert {node["eventId"] for node in log["nodes"]} == {event.id for event in events}
 
 
+async def test_entries_are_found_by_global_id_through_node(running_app: RunningApp) -> None:
+    # given events recorded for a college, and their entries' global ids
+    college = f"college-{uuid.uuid4().hex[:8]}"
+    await _record_events(running_app, college)
+    token = _token(running_app, college)
+    listed = await _post(running_app, "/graphql", "{ auditLog { nodes { id type } } }", token)
+    entries = listed["data"]["auditLog"]["nodes"]
+
+    # when the gateway of lms dev is asked for them through nodes(ids:)
+    ids = ", ".join(f'"{entry["id"]}"' for entry in entries)
+    query = f"{{ nodes(ids: [{ids}]) {{ __typename id ... on AuditEntry {{ type }} }} }}"
+    body = await _post(running_app, "/graphql", query, token)
+
+    # then each entry comes back from the audit subgraph, in the order asked
+    assert "errors" not in body, body["errors"]
+    assert body["data"]["nodes"] == [
+        {"__typename": "AuditEntry", "id": entry["id"], "type": entry["type"]}
+        for entry in entries
+    ]
+
+
 async def test_the_token_reaches_the_subgraphs_through_the_gateway(
     running_app: RunningApp,
 ) -> None:
@@ -183,9 +205,9 @@ def test_a_current_or_absent_supergraph_gives_no_warning(
     with caplog.at_level(logging.WARNING, logger="lms.commands.dev"):
         app = create_dev_app(sqlite_settings, committed_supergraph=path)
 
-    # then nothing is logged and the gateway serves every subgraph
+    # then nothing is logged and the gateway serves every subgraph (and Relay's node)
     assert [r for r in caplog.records if r.name == "lms.commands.dev"] == []
-    assert set(app.state.gateway.supergraph.subgraphs) == set(SERVICE_MODULES)
+    assert set(app.state.gateway.supergraph.subgraphs) == {*SERVICE_MODULES, NODE_SUBGRAPH}
 
 
 def test_subgraphs_that_do_not_compose_stop_start_up_listing_every_error() -> None:
