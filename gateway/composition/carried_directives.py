@@ -25,19 +25,7 @@ from gateway.composition.directive_values import MERGED_ARGUMENTS, merge_argumen
 from gateway.composition.model import AppliedDirective, SubgraphModel, SubgraphType
 from gateway.composition.supergraph_model import MergedField, MergedType
 
-__all__ = ["DIRECTIVE_ERROR_CODES", "CarriedDirectives", "carry_directives"]
-
-DIRECTIVE_ERROR_CODES: dict[str, str] = {
-    "DIRECTIVE_COMPOSITION_ERROR": "A @composeDirective names a directive that cannot be composed.",
-    "AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE": (
-        "@authenticated, @requiresScopes or @policy is on an interface, an interface field or "
-        "an @interfaceObject type (they come from the implementations)."
-    ),
-    "MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL": (
-        "A directive merged into the supergraph is applied to an @external field."
-    ),
-}
-"""The composition codes of this module (Apollo's names), with their meaning."""
+__all__ = ["CarriedDirectives", "carry_directives"]
 
 ACCESS_CONTROL = ("authenticated", "requiresScopes", "policy")
 _CARRIED = (*ACCESS_CONTROL, "cost", "listSize")

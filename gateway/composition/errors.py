@@ -47,6 +47,14 @@ ERROR_CODES: dict[str, str] = {
         "the root types through the subgraphs (no resolvable @key to jump to the subgraph "
         "that resolves it, an @external field nobody else resolves, unmet @requires)."
     ),
+    "DIRECTIVE_COMPOSITION_ERROR": "A @composeDirective names a directive that cannot be composed.",
+    "AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE": (
+        "@authenticated, @requiresScopes or @policy is on an interface, an interface field or "
+        "an @interfaceObject type (they come from the implementations)."
+    ),
+    "MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL": (
+        "A directive merged into the supergraph is applied to an @external field."
+    ),
     "UNSUPPORTED_FEATURE": "A subgraph uses a federation feature this composer does not support.",
 }
 

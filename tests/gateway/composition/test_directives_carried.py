@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.composition import SubgraphSource, compose
-from gateway.composition.carried_directives import DIRECTIVE_ERROR_CODES
+from gateway.composition import ERROR_CODES, SubgraphSource, compose
 from gateway.composition.directive_values import dnf_conjunction
 from tests.gateway.composition.oracle import apollo_compose, summary
 
@@ -255,7 +254,7 @@ def test_same_error_as_apollo(case: str, tmp_path: Path) -> None:
     assert f"{code}: " in apollo_errors, apollo_errors
     assert ours is None
     assert code in our_errors, result.errors
-    assert code in DIRECTIVE_ERROR_CODES
+    assert code in ERROR_CODES
     assert any(message in e.message and "; " in e.message for e in result.errors), result.errors
 
 
