@@ -64,7 +64,7 @@ class Supergraph:
     def parse(cls, sdl: str) -> Supergraph:
         """Load ``sdl``; raise :class:`SupergraphError` if it is not a supported supergraph."""
         try:
-            document = parse(sdl)
+            document = parse(sdl, no_location=True)
         except GraphQLError as exc:
             raise SupergraphError(
                 f"the supergraph is not valid GraphQL SDL: {exc.message}; load the "
