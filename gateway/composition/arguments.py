@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gateway.composition.context import MergeContext, subgraph_list
+from gateway.composition.context import MergeContext, merged_description, subgraph_list
 from gateway.composition.model import SubgraphArgument
 from gateway.composition.supergraph_model import MergedArgument
 from gateway.composition.type_references import merge_type_references, print_type
@@ -85,7 +85,7 @@ def merge_arguments(
                 name=name,
                 type=print_type(merged),
                 default=next(iter(distinct)),
-                description=next((a.description for a in arguments if a.description), None),
+                description=merged_description([(s, a.description) for s, a in present]),
                 directives=context.argument_directives(arguments),
             )
         )

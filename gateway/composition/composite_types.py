@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gateway.composition.arguments import merge_arguments
-from gateway.composition.context import MergeContext, quote, subgraph_list
+from gateway.composition.context import MergeContext, merged_description, quote, subgraph_list
 from gateway.composition.model import SubgraphField, SubgraphType
 from gateway.composition.supergraph_model import MergedField, MergedType
 from gateway.composition.type_references import merge_type_references, print_type
@@ -57,7 +57,7 @@ def merge_composite_type(
     merged = MergedType(
         name=name,
         kind=kind,
-        description=_merged_description([(s, t.description) for s, t in sources]),
+        description=merged_description([(s, t.description) for s, t in sources]),
     )
     merged.directives = _join_types(context, sources)
     for subgraph, subgraph_type in sources:
@@ -83,20 +83,6 @@ def merge_composite_type(
         if field is not None:
             merged.fields.append(field)
     return merged
-
-
-def _merged_description(candidates: Sequence[tuple[str, str | None]]) -> str | None:
-    """The description Apollo's composition gives a type or field: of the subgraphs'
-    descriptions, the one most subgraphs give, a tie going to the first subgraph by name;
-    an empty description only when there is no other."""
-    counts: dict[str, int] = {}
-    for _, text in sorted(candidates, key=lambda candidate: candidate[0]):
-        if text is not None:
-            counts[text] = counts.get(text, 0) + 1
-    non_empty = {text: count for text, count in counts.items() if text}
-    if not non_empty:
-        return "" if counts else None
-    return max(non_empty, key=non_empty.__getitem__)
 
 
 def _sorted_join(directives: list[str]) -> list[str]:
@@ -234,7 +220,7 @@ def _merge_field(
         arguments=arguments,
         # Apollo takes the description from every subgraph that resolves the field,
         # those it was overridden from included; never from an @external copy.
-        description=_merged_description(
+        description=merged_description(
             [(s.subgraph, s.field.description) for s in all_sources if not s.field.external]
         ),
         directives=context.common_directives(

@@ -12,7 +12,7 @@ from gateway.composition.errors import CompositionError
 from gateway.composition.field_sets import named_type, selected_fields
 from gateway.composition.model import SubgraphArgument, SubgraphModel
 
-__all__ = ["MergeContext", "quote", "subgraph_list"]
+__all__ = ["MergeContext", "merged_description", "quote", "subgraph_list"]
 
 
 def quote(text: str) -> str:
@@ -124,3 +124,17 @@ class MergeContext:
     @staticmethod
     def default_text(argument: SubgraphArgument) -> str | None:
         return print_ast(argument.default) if argument.default is not None else None
+
+
+def merged_description(candidates: Sequence[tuple[str, str | None]]) -> str | None:
+    """The description Apollo's composition gives a type or field: of the subgraphs'
+    descriptions, the one most subgraphs give, a tie going to the first subgraph by name;
+    an empty description only when there is no other."""
+    counts: dict[str, int] = {}
+    for _, text in sorted(candidates, key=lambda candidate: candidate[0]):
+        if text is not None:
+            counts[text] = counts.get(text, 0) + 1
+    non_empty = {text: count for text, count in counts.items() if text}
+    if not non_empty:
+        return "" if counts else None
+    return max(non_empty, key=non_empty.__getitem__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gateway.composition.arguments import merge_arguments
-from gateway.composition.context import MergeContext, quote, subgraph_list
+from gateway.composition.context import MergeContext, merged_description, quote, subgraph_list
 from gateway.composition.model import SubgraphType
 from gateway.composition.supergraph_model import MergedEnumValue, MergedType
 
@@ -26,7 +26,7 @@ def merge_leaf_type(
     merged = MergedType(
         name=name,
         kind=kind,
-        description=next((t.description for t in types if t.description), None),
+        description=merged_description([(s, t.description) for s, t in sources]),
         directives=[f"@join__type(graph: {context.graph[s]})" for s, _ in sources],
     )
     merged.directives += context.common_directives(
@@ -85,7 +85,8 @@ def _merge_enum(
             continue
         if lacking and used_as_input and not hidden:
             continue
-        definitions = [t.values[value] for _, t in sources if value in t.values]
+        with_value = [(s, t.values[value]) for s, t in sources if value in t.values]
+        definitions = [v for _, v in with_value]
         directives = context.common_directives(
             inaccessible=any(v.inaccessible for v in definitions),
             tags=[g for v in definitions for g in v.tags],
@@ -95,7 +96,7 @@ def _merge_enum(
         merged.values.append(
             MergedEnumValue(
                 name=value,
-                description=next((v.description for v in definitions if v.description), None),
+                description=merged_description([(s, v.description) for s, v in with_value]),
                 directives=directives,
             )
         )

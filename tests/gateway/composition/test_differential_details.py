@@ -44,6 +44,23 @@ SETS: dict[str, dict[str, str]] = {
         "c": LINK.format(imports='["@shareable"]')
         + 'type Query { """Two.""" ping: String @shareable }',
     },
+    # Enums, enum values, scalars, inputs and arguments follow the same majority rule.
+    "leaf-and-argument-descriptions": {
+        name: LINK.format(imports='["@shareable"]')
+        + f"""
+        \"\"\"Level {text}.\"\"\"
+        enum Level {{ \"\"\"Low {text}.\"\"\" LOW HIGH }}
+        \"\"\"Moment {text}.\"\"\"
+        scalar Moment
+        \"\"\"Filter {text}.\"\"\"
+        input Filter {{ \"\"\"Level {text}.\"\"\" level: Level }}
+        type Query {{
+          items(\"\"\"Which {text}.\"\"\" filter: Filter): [Level] @shareable
+          at: Moment @shareable
+        }}
+        """
+        for name, text in (("a", "one"), ("b", "two"), ("c", "two"))
+    },
     # An @override naming no subgraph of the set is ignored: no @join__field at all.
     "override-from-unknown-subgraph": {
         "a": LINK.format(imports='["@key", "@shareable"]')
