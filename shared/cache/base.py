@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = ["Cache", "CacheError", "CacheUnavailable"]
@@ -35,6 +36,14 @@ class Cache(ABC):
     @abstractmethod
     async def get(self, key: str) -> bytes | None:
         """The value under ``key``, or ``None`` if missing or expired."""
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        """The values under ``keys``, in order (``None`` where missing), in one round trip.
+
+        For lookups on every request (a revoked token, a login lock): Redis answers
+        them with one ``MGET``. This default reads the keys one by one.
+        """
+        return [await self.get(key) for key in keys]
 
     @abstractmethod
     async def set(self, key: str, value: bytes, *, ttl: float | None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from shared.cache.base import Cache, CacheError, check_ttl
 
@@ -36,6 +36,9 @@ class MemoryCache(Cache):
 
     async def get(self, key: str) -> bytes | None:
         return self._lookup(self.full_key(key))
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        return [self._lookup(self.full_key(key)) for key in keys]
 
     async def set(self, key: str, value: bytes, *, ttl: float | None) -> None:
         check_ttl(ttl)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from redis.asyncio import Redis
@@ -36,10 +37,13 @@ class RedisCache(Cache):
         self._incr: AsyncScript = self._redis.register_script(_INCR_SCRIPT)
 
     async def get(self, key: str) -> bytes | None:
-        value = await self._redis.get(self.full_key(key))
-        if value is None or isinstance(value, bytes):
-            return value
-        return str(value).encode("utf-8")
+        return _as_bytes(await self._redis.get(self.full_key(key)))
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+        values = await self._redis.mget([self.full_key(key) for key in keys])
+        return [_as_bytes(value) for value in values]
 
     async def set(self, key: str, value: bytes, *, ttl: float | None) -> None:
         check_ttl(ttl)
@@ -70,6 +74,12 @@ class RedisCache(Cache):
 
     async def close(self) -> None:
         await self._redis.aclose()
+
+
+def _as_bytes(value: object) -> bytes | None:
+    if value is None or isinstance(value, bytes):
+        return value
+    return str(value).encode("utf-8")
 
 
 def _millis(ttl: float | None) -> int | None:
