@@ -22,6 +22,7 @@ async def test_health_ready_metrics_jwks(running_app: RunningApp) -> None:
         "cache",
         "pubsub",
         "database:audit",
+        "gateway:audit",
     }
 
     metrics = await client.get("/metrics")
