@@ -252,7 +252,7 @@ def test_each_platform_container_environment_loads_as_production_settings(
         assert settings.otlp_endpoint
 
 
-def test_prometheus_scrapes_every_service_container(
+def test_prometheus_scrapes_every_service_container_and_the_gateway(
     containers: dict[str, dict[str, Any]],
 ) -> None:
     config = yaml.safe_load(PROMETHEUS.read_text())
@@ -265,6 +265,8 @@ def test_prometheus_scrapes_every_service_container(
     for name, container in platform_containers(containers).items():
         port = environment_of(container)["LMS_PORT"]
         assert f"{name}:{port}" in targets
+    gateway_port = environment_of(gateway_container(containers))["LMS_PORT"]
+    assert f"{GATEWAY}:{gateway_port}" in targets
 
 
 def test_interpolation_follows_compose_rules() -> None:
