@@ -46,15 +46,21 @@ class TopicSpec:
         return self.retention_ms / _DAY_MS
 
 
-def _spec(domain: str, *, partitions: int = 6, days: int = 7) -> TopicSpec:
+def _spec(
+    domain: str, *, partitions: int = 6, days: int = 7, also: tuple[str, ...] = ()
+) -> TopicSpec:
+    """The topic ``lms.<domain>``; ``also`` routes more domains to it (kept in one order)."""
     return TopicSpec(
-        name=f"lms.{domain}", partitions=partitions, retention_ms=days * _DAY_MS, domains=(domain,)
+        name=f"lms.{domain}",
+        partitions=partitions,
+        retention_ms=days * _DAY_MS,
+        domains=(domain, *also),
     )
 
 
 PLATFORM_TOPICS: tuple[TopicSpec, ...] = (
     _spec("college", partitions=3, days=30),
-    _spec("user", partitions=6, days=14),
+    _spec("user", partitions=6, days=14, also=("role",)),  # role changes ride with accounts
     _spec("profile", partitions=6, days=7),
     _spec("course", partitions=6, days=14),
     _spec("enrollment", partitions=12, days=14),

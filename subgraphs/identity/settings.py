@@ -1,0 +1,39 @@
+"""Settings of the identity service (environment variables ``LMS_IDENTITY_*``).
+
+Read once where the service is built and passed to the service functions
+that need them; never read at import time.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["IdentitySettings"]
+
+
+class IdentitySettings(BaseSettings):
+    """Lifetimes and retention of identity data."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LMS_IDENTITY_", case_sensitive=False, extra="ignore", frozen=True
+    )
+
+    invitation_ttl_hours: int = Field(
+        168, ge=1, description="How long an invitation link stays valid, in hours."
+    )
+    account_retention_days: int = Field(
+        30,
+        ge=0,
+        description="How long a deleted account is kept (restorable) before it is purged.",
+    )
+
+    @property
+    def invitation_ttl(self) -> timedelta:
+        return timedelta(hours=self.invitation_ttl_hours)
+
+    @property
+    def account_retention(self) -> timedelta:
+        return timedelta(days=self.account_retention_days)
