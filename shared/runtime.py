@@ -11,7 +11,13 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
-from shared.auth import KeyStore, TokenVerifier, create_token_verifier
+from shared.auth import (
+    KeyStore,
+    RevocationCheckingVerifier,
+    RevocationList,
+    TokenVerifier,
+    create_token_verifier,
+)
 from shared.cache import Cache, create_cache
 from shared.config import Settings
 from shared.db import create_database
@@ -28,7 +34,11 @@ Check = Callable[[], Awaitable[None]]
 
 @dataclass
 class Platform:
-    """Settings plus one instance of each backend, and the services running on them."""
+    """Settings plus one instance of each backend, and the services running on them.
+
+    ``verifier`` checks tokens and then ``revocations`` (over ``cache``), so every
+    service refuses a revoked token at once.
+    """
 
     settings: Settings
     bus: EventBus
@@ -37,6 +47,7 @@ class Platform:
     pubsub: PubSub
     keys: KeyStore
     verifier: TokenVerifier
+    revocations: RevocationList
     services: dict[str, Service] = field(default_factory=dict)
     started: bool = False
 
@@ -44,14 +55,18 @@ class Platform:
     def from_settings(cls, settings: Settings) -> Platform:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         keys = KeyStore.from_settings(settings)
+        cache = create_cache(settings)
+        revocations = RevocationList.from_settings(settings, cache)
+        verifier = create_token_verifier(settings, keystore=keys)
         return cls(
             settings=settings,
             bus=create_event_bus(settings),
             storage=create_object_store(settings),
-            cache=create_cache(settings),
+            cache=cache,
             pubsub=create_pubsub(settings),
             keys=keys,
-            verifier=create_token_verifier(settings, keystore=keys),
+            verifier=RevocationCheckingVerifier(verifier, revocations),
+            revocations=revocations,
         )
 
     def add(self, spec: ServiceSpec) -> Service:

@@ -6,6 +6,7 @@ GraphQL permission classes live in :mod:`shared.graphql.permissions`.
 from shared.auth.bearer import authenticate, bearer_token
 from shared.auth.keys import Algorithm, KeyStore, SigningKey, jwk_thumbprint
 from shared.auth.principal import ALL_PERMISSIONS, Principal, PrincipalKind, permission_matches
+from shared.auth.revocation import REVOKED_MESSAGE, RevocationCheckingVerifier, RevocationList
 from shared.auth.tokens import (
     JwksTokenVerifier,
     JwksUnavailable,
@@ -17,6 +18,7 @@ from shared.auth.tokens import (
 
 __all__ = [
     "ALL_PERMISSIONS",
+    "REVOKED_MESSAGE",
     "Algorithm",
     "JwksTokenVerifier",
     "JwksUnavailable",
@@ -24,6 +26,8 @@ __all__ = [
     "LocalTokenVerifier",
     "Principal",
     "PrincipalKind",
+    "RevocationCheckingVerifier",
+    "RevocationList",
     "SigningKey",
     "TokenIssuer",
     "TokenVerifier",

@@ -54,6 +54,10 @@ class Principal:
     kind: PrincipalKind = "user"
     session_id: str | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    issued_at: float | None = field(default=None, compare=False)
+    """When the token was issued (``iat``, seconds since the epoch), checked against the
+    revocation list; ``None`` for a principal not read from a token. Not part of equality:
+    two tokens of the same caller describe the same principal."""
 
     def __post_init__(self) -> None:
         for name in ("roles", "permissions", "scopes"):
@@ -115,6 +119,8 @@ class Principal:
             claims["sid"] = self.session_id
         if self.scopes:
             claims["scope"] = " ".join(sorted(self.scopes))
+        if self.issued_at is not None:
+            claims["iat"] = self.issued_at
         return claims
 
     @classmethod
@@ -137,6 +143,7 @@ class Principal:
             kind=cast(PrincipalKind, kind),
             session_id=_optional_str(claims, "sid"),
             scopes=frozenset(scope.split()),
+            issued_at=_optional_time(claims, "iat"),
         )
 
 
@@ -145,6 +152,15 @@ def _optional_str(claims: Mapping[str, Any], name: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise AuthenticationError(f"Token claim {name!r} must be a string.")
     return value
+
+
+def _optional_time(claims: Mapping[str, Any], name: str) -> float | None:
+    value = claims.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AuthenticationError(f"Token claim {name!r} must be a number of seconds.")
+    return float(value)
 
 
 def _str_list(claims: Mapping[str, Any], name: str) -> list[str]:

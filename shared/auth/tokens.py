@@ -2,13 +2,17 @@
 
 Claims: ``iss``, ``aud``, ``sub`` (user id), ``iat``, ``nbf``, ``exp``,
 ``jti``, ``college`` (tenant), ``roles``, ``permissions``, ``kind``, ``sid``
-(session) and ``scope``. Only asymmetric algorithms are accepted (ES256,
+(session) and ``scope``. ``iat``, ``nbf`` and ``exp`` carry milliseconds (RFC 7519
+allows non-integer NumericDates), so a revocation at time T refuses the tokens issued
+before T and not those issued a moment after it (see :mod:`shared.auth.revocation`).
+Only asymmetric algorithms are accepted (ES256,
 RS256, EdDSA), and a token's ``alg`` must be its key's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 import uuid
 from collections.abc import Mapping
@@ -31,6 +35,7 @@ __all__ = [
     "TokenIssuer",
     "TokenVerifier",
     "create_token_verifier",
+    "numeric_date",
 ]
 
 ALGORITHMS = ("ES256", "RS256", "EdDSA")
@@ -39,6 +44,17 @@ RESERVED_CLAIMS = frozenset(
      "kind", "sid", "scope"}
 )  # fmt: skip
 _REQUIRED = ["iss", "aud", "sub", "iat", "exp"]
+
+
+def numeric_date(seconds: float) -> float:
+    """``seconds`` since the epoch cut down to whole milliseconds: the ``iat`` of a token.
+
+    Never later than the instant itself, so a token issued before a revocation
+    always has an ``iat`` before it (see :mod:`shared.auth.revocation`). Adding
+    whole seconds to the result is exact in floating point (``exp - iat`` is the
+    lifetime exactly).
+    """
+    return math.floor(seconds * 1000) / 1000
 
 
 class JwksUnavailable(Exception):
@@ -77,7 +93,7 @@ class TokenIssuer:
         clash = RESERVED_CLAIMS.intersection(extra)
         if clash:
             raise ValueError(f"extra_claims may not set reserved claims: {sorted(clash)}")
-        now = int(time.time())
+        now = numeric_date(time.time())
         lifetime = self.access_ttl if ttl is None else _seconds(ttl)
         claims = {
             **extra,
