@@ -162,7 +162,7 @@ _DEPARTMENT_HEAD = _TEACHER | {
     "report:read",
     "report:export",
 }
-_COLLEGE_ADMIN = frozenset(CATALOGUE) - PLATFORM_ONLY - {"submission:create"}
+_COLLEGE_ADMIN = frozenset(CATALOGUE) - PLATFORM_ONLY
 
 BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
     BuiltinRole(

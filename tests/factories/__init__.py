@@ -1,0 +1,1 @@
+"""Factories of valid domain objects for tests, one module per domain."""
