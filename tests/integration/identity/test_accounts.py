@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -144,7 +145,11 @@ async def test_invite_tenancy(identity_db: Database) -> None:
     async with identity_db.transaction() as session:
         mine = await make_college(session)
         theirs = await make_college(session)
-    invite = {"email": "x@example.edu", "display_name": "X", "kind": AccountKind.STAFF}
+    invite: dict[str, Any] = {
+        "email": "x@example.edu",
+        "display_name": "X",
+        "kind": AccountKind.STAFF,
+    }
     async with identity_db.transaction() as session:
         # when an admin invites into another college, then it is forbidden
         with pytest.raises(PermissionDenied):
@@ -188,7 +193,11 @@ async def test_invite_role_checks(identity_db: Database) -> None:
     teacher_spec = builtin_role(TEACHER)
     assert teacher_spec is not None
     teacher = principal(college, "user:invite", *teacher_spec.permissions)
-    invite = {"email": "x@example.edu", "display_name": "X", "kind": AccountKind.STAFF}
+    invite: dict[str, Any] = {
+        "email": "x@example.edu",
+        "display_name": "X",
+        "kind": AccountKind.STAFF,
+    }
     async with identity_db.transaction() as session:
         # when a role that does not exist is named, then UNKNOWN_ROLE names it
         with pytest.raises(DomainError, match="'dean'") as unknown:
@@ -212,7 +221,11 @@ async def test_only_the_super_admin_invites_platform_accounts(identity_db: Datab
     # given a college admin and the super-admin
     async with identity_db.transaction() as session:
         college = await make_college(session)
-    invite = {"email": "ops@lms.example", "display_name": "Ops", "kind": AccountKind.PLATFORM}
+    invite: dict[str, Any] = {
+        "email": "ops@lms.example",
+        "display_name": "Ops",
+        "kind": AccountKind.PLATFORM,
+    }
     # when the college admin invites a platform account, then it is forbidden
     with pytest.raises(PermissionDenied):
         async with identity_db.transaction() as session:
@@ -295,7 +308,8 @@ async def test_list_accounts_filters_and_pages(identity_db: Database) -> None:
         rest = await accounts.list_accounts(session, actor=reader, first=2, after=first.cursors[-1])
     # then the pages hold every account of the college once
     assert first.total_count == 4
-    assert first.has_next_page and not rest.has_next_page
+    assert first.has_next_page
+    assert not rest.has_next_page
     paged = [a.id for a in first.nodes + rest.nodes]
     assert sorted(paged) == sorted([t.id for t in teachers] + [student.id])
 
@@ -354,9 +368,11 @@ async def test_effective_permissions_are_the_union_of_roles(identity_db: Databas
         built = await accounts.principal_for_account(session, account)
     # then they are the union of both roles' permissions
     ta, student = builtin_role("teaching-assistant"), builtin_role(STUDENT)
-    assert ta is not None and student is not None
+    assert ta is not None
+    assert student is not None
     assert granted == ta.permissions | student.permissions
-    assert "submission:create" in granted and "grade:write" in granted
+    assert "submission:create" in granted
+    assert "grade:write" in granted
     # and the principal for its tokens carries them with the role keys
     assert built.permissions == granted
     assert built.roles == {"teaching-assistant", STUDENT}
@@ -435,7 +451,8 @@ async def test_deactivation_ends_every_session(identity_db: Database) -> None:
         tokens = list(await session.scalars(select(RefreshToken)))
         links = list(await session.scalars(select(OneTimeToken)))
         (event,) = await outbox_events(session, "user.deactivated")
-    assert len(tokens) == 2 and all(t.revoked_at is not None for t in tokens)
+    assert len(tokens) == 2
+    assert all(t.revoked_at is not None for t in tokens)
     assert all(link.used_at is not None for link in links)
     assert event.subject == account.id
 
@@ -476,7 +493,8 @@ async def test_soft_delete_hides_then_purge_removes(identity_db: Database) -> No
         deleted = await accounts.delete_account(
             session, actor=admin, account_id=leaving.id, retention=timedelta(days=30)
         )
-    assert deleted.deleted_at is not None and deleted.purge_after is not None
+    assert deleted.deleted_at is not None
+    assert deleted.purge_after is not None
     assert deleted.purge_after - deleted.deleted_at == timedelta(days=30)
     # then nobody finds or lists it any more, and its session is revoked
     async with identity_db.session() as session:
@@ -485,7 +503,8 @@ async def test_soft_delete_hides_then_purge_removes(identity_db: Database) -> No
         listed = await accounts.list_accounts(session, actor=admin)
         assert [a.id for a in listed.nodes] == [staying.id]
         token = await session.scalar(select(RefreshToken))
-        assert token is not None and token.revoked_at is not None
+        assert token is not None
+        assert token.revoked_at is not None
         (event,) = await outbox_events(session, "user.deleted")
         assert event.data["purge_after"] == deleted.purge_after.isoformat()
     # when the purge runs before the retention ends, then nothing goes
