@@ -153,6 +153,47 @@ class Settings(BaseSettings):
         "Empty: the local key folder.",
     )
 
+    # -- login protection ------------------------------------------------------
+    login_failure_window: int = Field(
+        900,
+        ge=1,
+        description="Seconds over which failed logins are counted, per account (college and "
+        "email, known or not) and per client IP address.",
+    )
+    login_free_failures: int = Field(
+        5,
+        ge=0,
+        description="Failed logins of one account within the window that cost no wait; each "
+        "further failure doubles the wait before the next attempt.",
+    )
+    login_backoff_base: float = Field(
+        1.0, gt=0, description="Seconds of the first wait after the free failures."
+    )
+    login_backoff_max: float = Field(
+        60.0, gt=0, description="Longest wait, in seconds, between two failed logins."
+    )
+    login_lock_failures: int = Field(
+        20,
+        ge=1,
+        description="Failed logins of one account within the window that lock it for "
+        "`LMS_LOGIN_LOCK_DURATION`.",
+    )
+    login_lock_duration: int = Field(
+        900, ge=1, description="Seconds an account or IP address stays locked."
+    )
+    login_ip_free_failures: int = Field(
+        50,
+        ge=0,
+        description="Failed logins from one IP address (an IPv6 /64) within the window that cost "
+        "no wait. Higher than per account: a campus may share one address.",
+    )
+    login_ip_lock_failures: int = Field(
+        500,
+        ge=1,
+        description="Failed logins from one IP address within the window that lock it for "
+        "`LMS_LOGIN_LOCK_DURATION`.",
+    )
+
     # -- observability ---------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Lowest level logged."
