@@ -194,6 +194,31 @@ class Settings(BaseSettings):
         "`LMS_LOGIN_LOCK_DURATION`.",
     )
 
+    # -- outbound email --------------------------------------------------------
+    smtp_host: str | None = Field(
+        None,
+        description="SMTP server that delivers email. Empty: each email is saved as an `.eml` "
+        "file under `DATA_DIR/mailbox/` and logged (the `lms dev` default).",
+    )
+    smtp_port: int = Field(587, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_username: str | None = Field(
+        None, description="User name for SMTP authentication. Empty: no authentication."
+    )
+    smtp_password: SecretStr | None = Field(None, description="Password for SMTP authentication.")
+    smtp_from: str = Field(
+        "LMS <no-reply@localhost>",
+        description="`From` address of every email, for example `North Valley LMS "
+        "<no-reply@lms.example.edu>`.",
+    )
+    smtp_starttls: bool = Field(
+        True,
+        description="Upgrade the SMTP connection with STARTTLS (certificate verified) before "
+        "authenticating. Turn off only for a local test server.",
+    )
+    smtp_timeout: float = Field(
+        30.0, gt=0, description="Seconds to wait for the SMTP server before giving up."
+    )
+
     # -- observability ---------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Lowest level logged."
@@ -284,6 +309,11 @@ class Settings(BaseSettings):
     @property
     def effective_jwt_keys_dir(self) -> Path:
         return self.jwt_keys_dir or self.data_dir / "keys"
+
+    @property
+    def effective_mailbox_dir(self) -> Path:
+        """Folder the mailbox mailer writes emails to when no SMTP server is set."""
+        return self.data_dir / "mailbox"
 
     @property
     def gateway_subgraph_url_overrides(self) -> dict[str, str]:

@@ -12,6 +12,7 @@ pytest_plugins = [
     "tests.fixtures.platform",
     "tests.fixtures.redis",
     "tests.fixtures.s3",
+    "tests.fixtures.smtp",
 ]
 
 
