@@ -30,6 +30,15 @@ class IdentitySettings(BaseSettings):
         description="How long a deleted account is kept (restorable) before it is purged.",
     )
 
+    api_key_max_lifetime_days: int = Field(
+        365, ge=1, description="The longest an API key may be made valid for, in days."
+    )
+    api_key_rotation_grace_hours: int = Field(
+        24,
+        ge=0,
+        description="How long an API key's previous secret keeps working after a rotation.",
+    )
+
     @property
     def invitation_ttl(self) -> timedelta:
         return timedelta(hours=self.invitation_ttl_hours)
@@ -37,3 +46,11 @@ class IdentitySettings(BaseSettings):
     @property
     def account_retention(self) -> timedelta:
         return timedelta(days=self.account_retention_days)
+
+    @property
+    def api_key_max_lifetime(self) -> timedelta:
+        return timedelta(days=self.api_key_max_lifetime_days)
+
+    @property
+    def api_key_rotation_grace(self) -> timedelta:
+        return timedelta(hours=self.api_key_rotation_grace_hours)
