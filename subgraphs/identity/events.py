@@ -11,6 +11,7 @@
 | ``user.purged`` | account id | the college | actor_id |
 | ``user.updated`` | account id | the college | changed (field names), department_id, actor_id |
 | ``role.changed`` | account id | the college | added, removed, roles (keys now held), actor_id |
+| ``notification.email_requested`` | account id | the college | template, to, variables, actor_id |
 | ``role.created`` | role id | the college | key, name, permissions, actor_id |
 | ``role.updated`` | role id | the college | key, changed, added, removed (permissions), actor_id |
 | ``role.deleted`` | role id | the college | key, holders, reassigned_to, actor_id |
@@ -21,18 +22,25 @@
 ``role.*`` is routed to the ``lms.user`` topic, so an account's role changes
 keep their order with its other events. API-key events are ``college.*``
 because ``shared/events/topics.py`` routes no ``apikey`` domain; they ride
-with the college's other events. Identity consumes no events.
+with the college's other events. ``notification.email_requested`` asks the
+notifications service to send an email (template key and its variables); it
+goes to the ``lms.notification`` topic, whose only consumer is the
+notifications service, because an invitation's variables carry the raw
+one-time token, which no other event does. Identity consumes no events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
-from shared.events import Event, emit
+from shared.events import Event, emit, partition_key, topic_for
 from subgraphs.identity.models import outbox
 
 __all__ = [
@@ -41,6 +49,7 @@ __all__ = [
     "APIKEY_ROTATED",
     "COLLEGE_CREATED",
     "COLLEGE_UPDATED",
+    "EMAIL_REQUESTED",
     "PUBLISHED",
     "ROLE_CHANGED",
     "ROLE_CREATED",
@@ -54,7 +63,9 @@ __all__ = [
     "USER_PURGED",
     "USER_UPDATED",
     "OnCommit",
+    "Pending",
     "publish",
+    "publish_many",
 ]
 
 SOURCE = "identity"
@@ -74,6 +85,7 @@ ROLE_DELETED = "role.deleted"
 APIKEY_CREATED = "college.apikey_created"
 APIKEY_ROTATED = "college.apikey_rotated"
 APIKEY_REVOKED = "college.apikey_revoked"
+EMAIL_REQUESTED = "notification.email_requested"
 
 PUBLISHED: tuple[str, ...] = (
     COLLEGE_CREATED,
@@ -84,6 +96,7 @@ PUBLISHED: tuple[str, ...] = (
     USER_DELETED,
     USER_PURGED,
     ROLE_CHANGED,
+    EMAIL_REQUESTED,
 )
 
 OnCommit = Callable[[], None]
@@ -116,3 +129,63 @@ async def publish(
     )
     await emit(session, event, table=outbox, on_commit=on_commit)
     return event
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pending:
+    """One event to write with :func:`publish_many`."""
+
+    type: str
+    tenant: str | None
+    subject: str
+    data: Mapping[str, Any]
+
+
+async def publish_many(
+    session: AsyncSession,
+    pending: Sequence[Pending],
+    *,
+    actor: Principal | None,
+    on_commit: OnCommit | None = None,
+) -> list[Event]:
+    """Write many identity events to the outbox with one multi-row INSERT.
+
+    The same rows :func:`publish` writes, for bulk operations that would
+    otherwise pay one round trip per event.
+    """
+    if not pending:
+        return []
+    actor_id = actor.user_id if actor is not None else None
+    made: list[Event] = []
+    for item in pending:
+        if item.type not in PUBLISHED:
+            raise ValueError(f"identity does not publish {item.type!r}; declare it in PUBLISHED")
+        made.append(
+            Event.new(
+                type=item.type,
+                source=SOURCE,
+                tenant=item.tenant,
+                subject=item.subject,
+                data={**item.data, "actor_id": actor_id},
+            )
+        )
+    await session.execute(
+        insert(outbox),
+        [
+            {
+                "event_id": event.id,
+                "topic": topic_for(event.type),
+                "key": partition_key(event),
+                "payload": event.to_json().decode(),
+                "created_at": event.time,
+                "attempts": 0,
+            }
+            for event in made
+        ],
+    )
+    if on_commit is not None:
+        callback = on_commit
+        sa_event.listen(
+            session.sync_session, "after_commit", lambda _session: callback(), once=True
+        )
+    return made

@@ -15,7 +15,7 @@ __all__ = ["IdentitySettings"]
 
 
 class IdentitySettings(BaseSettings):
-    """Lifetimes and retention of identity data."""
+    """Lifetimes and retention of identity data, and the limits of account imports."""
 
     model_config = SettingsConfigDict(
         env_prefix="LMS_IDENTITY_", case_sensitive=False, extra="ignore", frozen=True
@@ -39,6 +39,17 @@ class IdentitySettings(BaseSettings):
         description="How long an API key's previous secret keeps working after a rotation.",
     )
 
+    import_max_bytes: int = Field(
+        10 * 1024 * 1024,
+        ge=1,
+        description="Largest CSV file accepted for an account import, in bytes.",
+    )
+    import_stale_after_seconds: int = Field(
+        600,
+        ge=1,
+        description="A running import not heard from for this long is taken over by a runner.",
+    )
+
     @property
     def invitation_ttl(self) -> timedelta:
         return timedelta(hours=self.invitation_ttl_hours)
@@ -54,3 +65,7 @@ class IdentitySettings(BaseSettings):
     @property
     def api_key_rotation_grace(self) -> timedelta:
         return timedelta(hours=self.api_key_rotation_grace_hours)
+
+    @property
+    def import_stale_after(self) -> timedelta:
+        return timedelta(seconds=self.import_stale_after_seconds)
