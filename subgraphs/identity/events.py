@@ -11,6 +11,7 @@
 | ``user.purged`` | account id | the college | actor_id |
 | ``user.updated`` | account id | the college | changed (field names), department_id, actor_id |
 | ``role.changed`` | account id | the college | added, removed, roles (keys now held), actor_id |
+| ``college.template_saved`` | template id | the college | key, version, reverted_from, actor_id |
 | ``notification.email_requested`` | account id | the college | template, to, variables, actor_id |
 | ``role.created`` | role id | the college | key, name, permissions, actor_id |
 | ``role.updated`` | role id | the college | key, changed, added, removed (permissions), actor_id |
@@ -56,6 +57,7 @@ __all__ = [
     "ROLE_DELETED",
     "ROLE_UPDATED",
     "SOURCE",
+    "TEMPLATE_SAVED",
     "USER_ACTIVATED",
     "USER_DEACTIVATED",
     "USER_DELETED",
@@ -86,6 +88,7 @@ APIKEY_CREATED = "college.apikey_created"
 APIKEY_ROTATED = "college.apikey_rotated"
 APIKEY_REVOKED = "college.apikey_revoked"
 EMAIL_REQUESTED = "notification.email_requested"
+TEMPLATE_SAVED = "college.template_saved"
 
 PUBLISHED: tuple[str, ...] = (
     COLLEGE_CREATED,
@@ -97,6 +100,7 @@ PUBLISHED: tuple[str, ...] = (
     USER_PURGED,
     ROLE_CHANGED,
     EMAIL_REQUESTED,
+    TEMPLATE_SAVED,
 )
 
 OnCommit = Callable[[], None]
