@@ -118,8 +118,7 @@ async def test_entries_are_found_by_global_id_through_node(running_app: RunningA
     # then each entry comes back from the audit subgraph, in the order asked
     assert "errors" not in body, body["errors"]
     assert body["data"]["nodes"] == [
-        {"__typename": "AuditEntry", "id": entry["id"], "type": entry["type"]}
-        for entry in entries
+        {"__typename": "AuditEntry", "id": entry["id"], "type": entry["type"]} for entry in entries
     ]
 
 
