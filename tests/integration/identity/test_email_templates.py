@@ -9,7 +9,7 @@ import pytest
 
 from shared.db import Database
 from shared.errors import DomainErrors, NotFoundError, PermissionDenied
-from shared.events import InMemoryBus
+from shared.events import Event, InMemoryBus
 from shared.mail import MailboxMailer
 from subgraphs.identity import email_templates as templates
 from subgraphs.identity.mail import request_email
@@ -149,12 +149,17 @@ async def test_requested_email_is_delivered_to_the_mailbox(
     # and the event travels the bus to the delivery consumer
     bus = InMemoryBus()
     mailer = MailboxMailer(folder=tmp_path / "mailbox", sender="LMS <no-reply@localhost>")
-    sub = bus.subscribe(topics=["lms.notification"], group="mail", handler=email_delivery(mailer))
+    deliver, delivered = email_delivery(mailer), asyncio.Event()
+
+    async def handler(received: Event) -> None:
+        await deliver(received)
+        delivered.set()
+
+    sub = bus.subscribe(topics=["lms.notification"], group="mail", handler=handler)
     await bus.publish([event])
     path = tmp_path / "mailbox" / f"{queued.message_id}.eml"
     async with asyncio.timeout(5):
-        while not path.exists():
-            await asyncio.sleep(0.02)
+        await delivered.wait()
     await sub.stop()
     await bus.close()
     # then the mailbox holds the rendered email
