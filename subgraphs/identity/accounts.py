@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
+from shared.auth.revocation import RevocationList
 from shared.db import utcnow
 from shared.errors import DomainError, NotFoundError, PermissionDenied
 from shared.graphql.relay import Page, paginate
@@ -417,11 +418,14 @@ async def deactivate_account(
     *,
     actor: Principal,
     account_id: str,
+    revocations: RevocationList | None = None,
     on_commit: events.OnCommit | None = None,
 ) -> Account:
     """Deactivate the account and end every session of it; ``user:deactivate``.
 
-    Its access tokens issued until now are refused (``sessions_valid_after``),
+    Its access tokens issued until now are refused (``sessions_valid_after``,
+    and at once by every service when ``revocations``, the platform's
+    revocation list, is given: callers serving requests always pass it),
     every refresh-token family is revoked and its pending invitation or
     reset links stop working. Nobody deactivates themselves.
     """
@@ -430,7 +434,7 @@ async def deactivate_account(
         raise DomainError(
             IdentityErrorCode.ACCOUNT_DEACTIVATED, "The account is already deactivated.", "id"
         )
-    await _end_sessions(session, account)
+    await _end_sessions(session, account, revocations=revocations)
     account.status = AccountStatus.DEACTIVATED
     await session.flush()
     await events.publish(
@@ -450,16 +454,18 @@ async def delete_account(
     actor: Principal,
     account_id: str,
     retention: timedelta = DEFAULT_RETENTION,
+    revocations: RevocationList | None = None,
     on_commit: events.OnCommit | None = None,
 ) -> Account:
     """Soft-delete the account; ``user:delete``. It is purged ``retention`` from now.
 
     Until then the row stays (its email stays taken) but no function here
-    shows it; its sessions end at once, as on deactivation.
+    shows it; its sessions end at once, as on deactivation (``revocations``
+    as there).
     """
     account = await _for_change(session, actor, account_id, "user:delete", not_self=True)
     now = utcnow()
-    await _end_sessions(session, account, now=now)
+    await _end_sessions(session, account, now=now, revocations=revocations)
     account.status = AccountStatus.DEACTIVATED
     account.deleted_at = now
     account.purge_after = now + retention
@@ -593,9 +599,17 @@ def _department(value: str | None) -> str | None:
 
 
 async def _end_sessions(
-    session: AsyncSession, account: Account, *, now: datetime | None = None
+    session: AsyncSession,
+    account: Account,
+    *,
+    now: datetime | None = None,
+    revocations: RevocationList | None = None,
 ) -> None:
-    """Refuse the account's current access tokens and revoke every refresh-token family."""
+    """Refuse the account's current access tokens and revoke every refresh-token family.
+
+    With ``revocations`` the user's access tokens are refused by every service
+    at once, not only when they expire.
+    """
     now = now or utcnow()
     account.sessions_valid_after = now
     await session.execute(
@@ -608,6 +622,8 @@ async def _end_sessions(
         .where(OneTimeToken.account_id == account.id, OneTimeToken.used_at.is_(None))
         .values(used_at=now)
     )
+    if revocations is not None:
+        await revocations.revoke_user(account.id)
 
 
 async def _roles_changed(

@@ -13,6 +13,11 @@
 | ``role.changed`` | account id | the college | added, removed, roles (keys now held), actor_id |
 | ``college.template_saved`` | template id | the college | key, version, reverted_from, actor_id |
 | ``notification.email_requested`` | account id | the college | template, to, variables, actor_id |
+| ``user.logged_in`` | account id | the college | session_id, ip, user_agent, actor_id |
+| ``user.login_failed`` | account id, else college id | the college | email, reason, ip, user_agent, account_id, actor_id |
+| ``user.logged_out`` | account id | the college | session_id, all_sessions, actor_id |
+| ``user.password_changed`` | account id | the college | reason (change, reset, invitation), actor_id |
+| ``user.refresh_token_reused`` | account id | the college | session_id, ip, user_agent, actor_id |
 | ``role.created`` | role id | the college | key, name, permissions, actor_id |
 | ``role.updated`` | role id | the college | key, changed, added, removed (permissions), actor_id |
 | ``role.deleted`` | role id | the college | key, holders, reassigned_to, actor_id |
@@ -62,7 +67,12 @@ __all__ = [
     "USER_DEACTIVATED",
     "USER_DELETED",
     "USER_INVITED",
+    "USER_LOGGED_IN",
+    "USER_LOGGED_OUT",
+    "USER_LOGIN_FAILED",
+    "USER_PASSWORD_CHANGED",
     "USER_PURGED",
+    "USER_REFRESH_TOKEN_REUSED",
     "USER_UPDATED",
     "OnCommit",
     "Pending",
@@ -89,6 +99,11 @@ APIKEY_ROTATED = "college.apikey_rotated"
 APIKEY_REVOKED = "college.apikey_revoked"
 EMAIL_REQUESTED = "notification.email_requested"
 TEMPLATE_SAVED = "college.template_saved"
+USER_LOGGED_IN = "user.logged_in"
+USER_LOGIN_FAILED = "user.login_failed"
+USER_LOGGED_OUT = "user.logged_out"
+USER_PASSWORD_CHANGED = "user.password_changed"
+USER_REFRESH_TOKEN_REUSED = "user.refresh_token_reused"
 
 PUBLISHED: tuple[str, ...] = (
     COLLEGE_CREATED,
@@ -101,6 +116,11 @@ PUBLISHED: tuple[str, ...] = (
     ROLE_CHANGED,
     EMAIL_REQUESTED,
     TEMPLATE_SAVED,
+    USER_LOGGED_IN,
+    USER_LOGIN_FAILED,
+    USER_LOGGED_OUT,
+    USER_PASSWORD_CHANGED,
+    USER_REFRESH_TOKEN_REUSED,
 )
 
 OnCommit = Callable[[], None]

@@ -50,6 +50,40 @@ class IdentitySettings(BaseSettings):
         description="A running import not heard from for this long is taken over by a runner.",
     )
 
+    refresh_token_ttl_days: int = Field(
+        30,
+        ge=1,
+        description="How long a refresh token stays valid, in days; each refresh starts it again.",
+    )
+    refresh_reuse_grace_seconds: int = Field(
+        10,
+        ge=0,
+        description=(
+            "A refresh token presented again within this many seconds of its rotation is "
+            "refused without ending its session (a client's retry); later, it ends the session."
+        ),
+    )
+    password_reset_ttl_minutes: int = Field(
+        60, ge=5, description="How long a password-reset link stays valid, in minutes."
+    )
+    password_reset_url: str = Field(
+        "http://localhost:8000/password-reset?token={token}",
+        pattern=r"\{token\}",
+        description="The link a password-reset email carries; ``{token}`` is replaced.",
+    )
+
+    @property
+    def refresh_token_ttl(self) -> timedelta:
+        return timedelta(days=self.refresh_token_ttl_days)
+
+    @property
+    def refresh_reuse_grace(self) -> timedelta:
+        return timedelta(seconds=self.refresh_reuse_grace_seconds)
+
+    @property
+    def password_reset_ttl(self) -> timedelta:
+        return timedelta(minutes=self.password_reset_ttl_minutes)
+
     @property
     def invitation_ttl(self) -> timedelta:
         return timedelta(hours=self.invitation_ttl_hours)
