@@ -11,8 +11,8 @@ from shared.graphql.relay import to_global_id
 from subgraphs.identity import onboarding
 from subgraphs.identity.errors import IdentityErrorCode
 from subgraphs.identity.models import Account, AccountKind, AccountStatus, OneTimeToken
-from subgraphs.identity.one_time_tokens import hash_token
 from subgraphs.identity.onboarding import OnboardingRow
+from subgraphs.identity.one_time_tokens import hash_token
 from subgraphs.identity.permissions import (
     COLLEGE_ADMIN,
     STUDENT,
@@ -65,7 +65,8 @@ async def test_valid_batch_invites_everyone_with_tokens_and_events(identity_db: 
     async with identity_db.session() as session:
         first = await session.get(Account, result.invitations[0].account.id)
         third = await session.get(Account, result.invitations[2].account.id)
-        assert first is not None and third is not None
+        assert first is not None
+        assert third is not None
         assert (first.status, first.kind, first.department_id) == (
             AccountStatus.INVITED,
             AccountKind.STUDENT,
@@ -81,10 +82,12 @@ async def test_valid_batch_invites_everyone_with_tokens_and_events(identity_db: 
         assert token.token_hash == hash_token(result.invitations[0].token)
         invited = await outbox_events(session, "user.invited")
         emails_requested = await outbox_events(session, "notification.email_requested")
-    assert len(invited) == 3 and len(emails_requested) == 3
+    assert len(invited) == 3
+    assert len(emails_requested) == 3
     assert all("token" not in str(event.data) for event in invited)
     request = emails_requested[0]
-    assert request.subject == first.id and request.tenant == college.id
+    assert request.subject == first.id
+    assert request.tenant == college.id
     assert request.data["template"] == "invitation"
     assert request.data["to"] == "person1@example.edu"
     assert request.data["variables"]["token"] == result.invitations[0].token
@@ -101,7 +104,11 @@ async def test_valid_batch_invites_everyone_with_tokens_and_events(identity_db: 
         (_row(9, role_keys=["wizard"]), "roles", IdentityErrorCode.UNKNOWN_ROLE),
         (_row(9, role_keys=[SUPER_ADMIN]), "roles", IdentityErrorCode.ROLE_NOT_ASSIGNABLE),
         (_row(9, role_keys=[COLLEGE_ADMIN]), "roles", IdentityErrorCode.ROLE_NOT_GRANTABLE),
-        (_row(9, department_id="dept-maths"), "department_id", IdentityErrorCode.INVALID_DEPARTMENT),
+        (
+            _row(9, department_id="dept-maths"),
+            "department_id",
+            IdentityErrorCode.INVALID_DEPARTMENT,
+        ),
         (
             _row(9, department_id=to_global_id("Course", "c1")),
             "department_id",
@@ -125,7 +132,8 @@ async def test_one_bad_row_creates_nothing_and_is_reported(
             session, actor=actor, rows=[_row(1), _row(2), row], kind=AccountKind.STUDENT
         )
     # then nothing is created and the third row (index 2) is reported on its field
-    assert result.created == 0 and result.invitations == ()
+    assert result.created == 0
+    assert result.invitations == ()
     assert [(e.index, e.field, e.code) for e in result.errors] == [(2, field, code)]
     assert await _count_accounts(identity_db) == before
     async with identity_db.session() as session:
