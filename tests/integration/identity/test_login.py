@@ -13,7 +13,13 @@ from shared.errors import AuthenticationError, DomainError
 from subgraphs.identity import accounts, sessions
 from subgraphs.identity._time import as_utc
 from subgraphs.identity.errors import IdentityErrorCode
-from subgraphs.identity.models import Account, AccountStatus, CollegeStatus, RefreshToken
+from subgraphs.identity.models import (
+    Account,
+    AccountStatus,
+    College,
+    CollegeStatus,
+    RefreshToken,
+)
 from subgraphs.identity.passwords import verify_password
 from subgraphs.identity.permissions import TEACHER
 from subgraphs.identity.sessions import LoginThrottled
@@ -55,7 +61,8 @@ async def test_login_issues_an_access_token_and_a_hashed_refresh_token(kit: Sign
     assert row.family_id == tokens.session_id
     assert (row.ip, row.user_agent) == ("10.1.2.3", "Firefox")
     assert as_utc(row.expires_at) - now >= timedelta(days=30) - timedelta(seconds=5)
-    assert stored is not None and stored.last_login_at is not None
+    assert stored is not None
+    assert stored.last_login_at is not None
     assert event.subject == account.id
     assert event.data["session_id"] == tokens.session_id
     assert event.data["ip"] == "10.1.2.3"
@@ -100,25 +107,32 @@ async def test_refusals_that_could_reveal_an_account_are_indistinguishable(
     with pytest.raises(DomainError) as wrong:
         await sign_in(kit, college, known.email, "a wrong password here")
     with pytest.raises(DomainError) as other:
-        if target is None:
-            async with kit.db.transaction() as session:
-                await sessions.login(
-                    session,
-                    issuer=kit.issuer,
-                    throttle=kit.throttle,
-                    settings=kit.settings,
-                    college_slug="no-such-college",
-                    email=known.email,
-                    password=PASSWORD,
-                )
-        else:
-            await sign_in(kit, target, email, PASSWORD)
+        await _login_elsewhere(kit, target, email, known.email)
     # then both answers are the same code, message and field
     assert (wrong.value.code_name, wrong.value.message, wrong.value.field) == (
         other.value.code_name,
         other.value.message,
         other.value.field,
     )
+
+
+async def _login_elsewhere(
+    kit: SignInKit, college: College | None, email: str, known_email: str
+) -> None:
+    """The right password for ``email``; with no college, ``known_email`` at an unknown college."""
+    if college is not None:
+        await sign_in(kit, college, email, PASSWORD)
+        return
+    async with kit.db.transaction() as session:
+        await sessions.login(
+            session,
+            issuer=kit.issuer,
+            throttle=kit.throttle,
+            settings=kit.settings,
+            college_slug="no-such-college",
+            email=known_email,
+            password=PASSWORD,
+        )
 
 
 async def test_deactivated_account_and_suspended_college_are_told_only_with_the_password(
@@ -212,9 +226,11 @@ async def test_a_hash_with_old_parameters_is_replaced_at_login(kit: SignInKit) -
     # then a hash with today's parameters is stored, and still matches
     async with kit.db.session() as session:
         stored = await session.get(Account, account.id)
-    assert stored is not None and stored.password_hash != account.password_hash
+    assert stored is not None
+    assert stored.password_hash != account.password_hash
     check = verify_password(stored.password_hash, PASSWORD)
-    assert check.matched and not check.needs_rehash
+    assert check.matched
+    assert not check.needs_rehash
 
 
 async def test_expired_password_signs_in_but_asks_for_a_change(kit: SignInKit) -> None:
@@ -243,7 +259,8 @@ async def test_platform_account_logs_in_without_a_college(kit: SignInKit) -> Non
     tokens = await sign_in(kit, None, operator.email)
     # then their token is a super-admin's
     principal = await kit.verifier.verify(tokens.access_token)
-    assert principal.is_superuser and principal.college_id is None
+    assert principal.is_superuser
+    assert principal.college_id is None
 
 
 @pytest.mark.parametrize("cache_backend", ["memory", "redis"])
