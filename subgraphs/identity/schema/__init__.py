@@ -1,0 +1,85 @@
+"""Identity's GraphQL API: types, queries and one module per mutation.
+
+Layout::
+
+    schema/
+      types.py          User (entity, @key "id"), College (entity), Role, enums, IdentityError
+      loaders.py        AccountByIdLoader, CollegeByIdLoader, RolesByAccountIdLoader
+      queries.py        me, user, users, college, colleges, roles, permissionCatalogue
+      mutations/        collegeCreate, collegeUpdate, userInvite, userActivate, ...
+
+Extending the API (API keys, sessions, imports...): write a module whose
+``@strawberry.type class Query`` / ``class Mutation`` holds the new fields,
+then add ONE line to :data:`QUERIES` below or to
+``mutations.MUTATIONS``. :func:`build_schema` merges every part into the
+root types, so no existing file changes. Resolvers stay thin: read the
+caller (``require_principal(info)``), the service (``api_of(info)``: the
+database, ``IdentitySettings``, the revocation list, ``notify_outbox``),
+call one domain function in ``api.in_transaction(...)``, and for a
+mutation return through ``_mutation.run`` so domain errors become the
+payload's ``errors { field code message }``; authentication, permission and
+not-found errors stay top-level errors with ``extensions.code``. Extra
+entity types go in :data:`TYPES`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from strawberry.tools import merge_types
+
+from shared.graphql import SubgraphSchema, build_subgraph_schema
+from subgraphs.identity.schema import queries
+from subgraphs.identity.schema._api import (
+    DEFAULT_INVITATION_URL,
+    IdentityApi,
+    ProvideIdentityApi,
+    api_of,
+)
+from subgraphs.identity.schema.mutations import MUTATIONS
+from subgraphs.identity.schema.types import College, User
+from subgraphs.identity.settings import IdentitySettings
+
+if TYPE_CHECKING:
+    from shared.service import Service
+
+__all__ = [
+    "MUTATIONS",
+    "QUERIES",
+    "TYPES",
+    "IdentityApi",
+    "api_of",
+    "build_schema",
+]
+
+QUERIES: tuple[type, ...] = (queries.Query,)
+"""The root ``Query``'s parts: one line per query module."""
+
+TYPES: tuple[type, ...] = (User, College)
+"""Types the schema must hold even when no root field returns them (entities)."""
+
+
+def build_schema(
+    service: Service,
+    *,
+    settings: IdentitySettings | None = None,
+    invitation_url: str = DEFAULT_INVITATION_URL,
+) -> SubgraphSchema:
+    """Identity's subgraph schema, its resolvers bound to the running ``service``.
+
+    ``settings`` default to the ``LMS_IDENTITY_*`` environment, read here,
+    once per service.
+    """
+    api = IdentityApi(
+        database=service.database,
+        settings=settings if settings is not None else IdentitySettings(),
+        revocations=service.platform.revocations,
+        notify_outbox=service.notify_outbox,
+        invitation_url=invitation_url,
+    )
+    return build_subgraph_schema(
+        query=merge_types("Query", QUERIES),
+        mutation=merge_types("Mutation", MUTATIONS),
+        types=TYPES,
+        extensions=[lambda: ProvideIdentityApi(api)],
+    )

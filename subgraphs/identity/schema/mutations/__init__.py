@@ -1,0 +1,34 @@
+"""Identity's mutations, one module per mutation, named ``<noun>_<verb>.py``.
+
+Each module defines a ``Mutation`` type with its one field (``userInvite``
+in ``user_invite.py``), its ``<Name>Input`` and ``<Name>Payload``.
+:data:`MUTATIONS` lists them; ``schema.build_schema`` merges them into the
+root ``Mutation`` type. Add a mutation with a new module and one line here.
+"""
+
+from __future__ import annotations
+
+from subgraphs.identity.schema.mutations import (
+    college_create,
+    college_update,
+    user_activate,
+    user_deactivate,
+    user_delete,
+    user_invite,
+    user_role_assign,
+    user_role_remove,
+)
+
+__all__ = ["MUTATIONS"]
+
+MUTATIONS: tuple[type, ...] = (
+    college_create.Mutation,
+    college_update.Mutation,
+    user_invite.Mutation,
+    user_activate.Mutation,
+    user_deactivate.Mutation,
+    user_delete.Mutation,
+    user_role_assign.Mutation,
+    user_role_remove.Mutation,
+)
+"""The root ``Mutation``'s parts: one line per mutation module."""

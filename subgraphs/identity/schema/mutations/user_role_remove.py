@@ -1,0 +1,74 @@
+"""`userRoleRemove`: take a role from a person."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from shared.graphql import (
+    HasPermission,
+    from_global_id,
+    permission_field_description,
+    require_principal,
+)
+from subgraphs.identity import accounts
+from subgraphs.identity.schema._api import api_of
+from subgraphs.identity.schema._mutation import run
+from subgraphs.identity.schema.types import IdentityError, User
+
+__all__ = ["Mutation", "UserRoleRemoveInput", "UserRoleRemovePayload"]
+
+PERMISSION = "role:assign"
+
+
+@strawberry.input(description="A person and a role.")
+class UserRoleRemoveInput:
+    user_id: strawberry.ID = strawberry.field(description="Global id of the user.")
+    role_key: str = strawberry.field(
+        description="Key of a built-in role or of one of the college's own (see `roles`)."
+    )
+
+
+@strawberry.type(description="The account with its roles as they are now.")
+class UserRoleRemovePayload:
+    user: User | None = strawberry.field(description="The account; null on errors.")
+    errors: list[IdentityError] = strawberry.field(  # type: ignore[valid-type]
+        description="What the caller can fix (UNKNOWN_ROLE, ROLE_NOT_ASSIGNABLE); empty on success."
+    )
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(  # type: ignore[untyped-decorator]
+        permission_classes=[HasPermission(PERMISSION)],
+        description=permission_field_description(
+            "Take a role from a person; no change if they do not hold it. The caller must hold "
+            "every permission the role grants, so nobody demotes someone above them. Another "
+            "college's user is NOT_FOUND. Emits `role.changed`.",
+            PERMISSION,
+        ),
+    )
+    async def user_role_remove(
+        self,
+        info: Info,
+        input: Annotated[
+            UserRoleRemoveInput, strawberry.argument(description="The person and role.")
+        ],
+    ) -> UserRoleRemovePayload:
+        principal = require_principal(info)
+        api = api_of(info)
+        account_id = from_global_id(input.user_id, expected_type="User", field="userId")
+
+        async def change(session: Any) -> User:
+            account = await accounts.remove_role(
+                session,
+                actor=principal,
+                account_id=account_id,
+                role_key=input.role_key,
+                on_commit=api.notify_outbox,
+            )
+            return User.from_model(account)
+
+        return await run(UserRoleRemovePayload, lambda: api.in_transaction(change))
