@@ -30,15 +30,6 @@ class IdentitySettings(BaseSettings):
         description="How long a deleted account is kept (restorable) before it is purged.",
     )
 
-    api_key_max_lifetime_days: int = Field(
-        365, ge=1, description="The longest an API key may be made valid for, in days."
-    )
-    api_key_rotation_grace_hours: int = Field(
-        24,
-        ge=0,
-        description="How long an API key's previous secret keeps working after a rotation.",
-    )
-
     import_max_bytes: int = Field(
         10 * 1024 * 1024,
         ge=1,
@@ -48,6 +39,15 @@ class IdentitySettings(BaseSettings):
         600,
         ge=1,
         description="A running import not heard from for this long is taken over by a runner.",
+    )
+
+    api_key_max_lifetime_days: int = Field(
+        365, ge=1, description="The longest an API key may be made valid for, in days."
+    )
+    api_key_rotation_grace_hours: int = Field(
+        24,
+        ge=0,
+        description="How long an API key's previous secret keeps working after a rotation.",
     )
 
     refresh_token_ttl_days: int = Field(
