@@ -48,7 +48,8 @@ async def test_me_is_the_caller_with_roles_and_effective_permissions(
     assert me["email"] == "teacher@nv.edu"
     assert (me["kind"], me["status"]) == ("STAFF", "ACTIVE")
     assert me["roles"] == [{"key": "teacher"}]
-    assert "grade:publish" in me["permissions"] and "user:invite" not in me["permissions"]
+    assert "grade:publish" in me["permissions"]
+    assert "user:invite" not in me["permissions"]
     assert me["permissions"] == sorted(me["permissions"])
     assert me["college"] == {"slug": "north-valley"}
 
@@ -240,5 +241,6 @@ async def test_users_with_roles_take_a_constant_number_of_statements(
     # then the roles of all 23 come in as many statements as for 3
     assert large["data"]["users"]["totalCount"] == 23
     assert all(node["roles"] for node in large["data"]["users"]["nodes"])
-    assert few and len(many) == len(few)
+    assert few
+    assert len(many) == len(few)
     assert len(many) <= 4
