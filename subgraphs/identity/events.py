@@ -2,37 +2,43 @@
 
 | type | subject | tenant | data |
 |---|---|---|---|
-| ``college.created`` | college id | the college | slug, name, admin_id, actor_id |
-| ``college.updated`` | college id | the college | changed (field names), status, actor_id |
-| ``user.invited`` | account id | the college | email, kind, roles, department_id, actor_id |
-| ``user.activated`` | account id | the college | actor_id |
-| ``user.deactivated`` | account id | the college | actor_id |
-| ``user.deleted`` | account id | the college | purge_after, actor_id |
-| ``user.purged`` | account id | the college | actor_id |
-| ``user.updated`` | account id | the college | changed (field names), department_id, actor_id |
-| ``role.changed`` | account id | the college | added, removed, roles (keys now held), actor_id |
-| ``college.template_saved`` | template id | the college | key, version, reverted_from, actor_id |
-| ``notification.email_requested`` | account id | the college | template, to, variables, actor_id |
-| ``user.logged_in`` | account id | the college | session_id, ip, user_agent, actor_id |
-| ``user.login_failed`` | account id, else college id | the college | email, reason, ip, user_agent, account_id, actor_id |
-| ``user.logged_out`` | account id | the college | session_id, all_sessions, actor_id |
-| ``user.password_changed`` | account id | the college | reason (change, reset, invitation), actor_id |
-| ``user.refresh_token_reused`` | account id | the college | session_id, ip, user_agent, actor_id |
-| ``role.created`` | role id | the college | key, name, permissions, actor_id |
-| ``role.updated`` | role id | the college | key, changed, added, removed (permissions), actor_id |
-| ``role.deleted`` | role id | the college | key, holders, reassigned_to, actor_id |
-| ``college.apikey_created`` | key id | the college | name, prefix, scopes, expires_at, actor_id |
-| ``college.apikey_rotated`` | key id | the college | prefix, previous_valid_until, actor_id |
-| ``college.apikey_revoked`` | key id | the college | prefix, actor_id |
+| ``college.created`` | college id | the college | slug, name, admin_id |
+| ``college.updated`` | college id | the college | changed (field names), status |
+| ``user.invited`` | account id | the college | email, kind, roles, department_id |
+| ``user.activated`` | account id | the college | — |
+| ``user.deactivated`` | account id | the college | — |
+| ``user.deleted`` | account id | the college | purge_after |
+| ``user.purged`` | account id | the college | — |
+| ``user.updated`` | account id | the college | changed (field names), department_id |
+| ``role.changed`` | account id | the college | added, removed, roles (keys now held) |
+| ``college.template_saved`` | template id | the college | key, version, reverted_from |
+| ``notification.email_requested`` | message id | the college | to, subject, text, html, template* |
+| ``user.logged_in`` | account id | the college | session_id, ip, user_agent |
+| ``user.login_failed`` | account or college id | the college | email, reason, ip, account_id |
+| ``user.logged_out`` | account id | the college | session_id, all_sessions |
+| ``user.password_changed`` | account id | the college | reason (change, reset, invitation) |
+| ``user.refresh_token_reused`` | account id | the college | session_id, ip, user_agent |
+| ``role.created`` | role id | the college | key, name, permissions |
+| ``role.updated`` | role id | the college | key, changed, added, removed (permissions) |
+| ``role.deleted`` | role id | the college | key, holders, reassigned_to |
+| ``college.apikey_created`` | key id | the college | name, prefix, scopes, expires_at |
+| ``college.apikey_rotated`` | key id | the college | prefix, previous_valid_until |
+| ``college.apikey_revoked`` | key id | the college | prefix |
+
+Every event's data also carries ``actor_id`` (who caused it). ``template*``:
+``template``, ``template_version`` and ``college_id``; ``user.login_failed``
+also carries ``user_agent``.
 
 ``role.*`` is routed to the ``lms.user`` topic, so an account's role changes
 keep their order with its other events. API-key events are ``college.*``
 because ``shared/events/topics.py`` routes no ``apikey`` domain; they ride
 with the college's other events. ``notification.email_requested`` asks the
-notifications service to send an email (template key and its variables); it
-goes to the ``lms.notification`` topic, whose only consumer is the
-notifications service, because an invitation's variables carry the raw
-one-time token, which no other event does. Identity consumes no events.
+notifications service to send an email, rendered by identity from the
+college's template (:mod:`subgraphs.identity.mail`); it goes to the
+``lms.notification`` topic, whose only consumers deliver email, because an
+invitation's or a reset's link carries a raw one-time token, which no other
+event does. Until the notifications service exists, identity's own
+``email-delivery`` consumer (:mod:`subgraphs.identity.mail_consumer`) sends them.
 """
 
 from __future__ import annotations

@@ -21,12 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.auth.principal import Principal
 from shared.errors import DomainError, NotFoundError
 from subgraphs.identity import events
-from subgraphs.identity.email_templates import current_template
+from subgraphs.identity.email_templates import CurrentTemplate, current_template
 from subgraphs.identity.models import College, TemplateKey, new_id
 from subgraphs.identity.template_rendering import RenderedEmail, default_content, render_content
 from subgraphs.identity.validation import normalize_email
 
-__all__ = ["RequestedEmail", "request_email"]
+__all__ = ["EmailRenderer", "RequestedEmail", "email_renderer", "request_email"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,79 @@ class RequestedEmail:
     subject: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class EmailRenderer:
+    """One college's current template of one key, ready to render many emails.
+
+    Bulk senders (an onboarding batch) load the template once with
+    :func:`email_renderer` and build one outbox event per recipient with
+    :meth:`event`; :func:`request_email` is the same for a single email.
+    """
+
+    college_id: str
+    college_name: str
+    template_key: TemplateKey
+    template: CurrentTemplate
+
+    def render(self, variables: Mapping[str, str]) -> tuple[RenderedEmail, int]:
+        """The email for ``variables``, and the template version used.
+
+        Should the college's template fail to render (its output over the size
+        limit), the platform's default is used and a warning logged, so the
+        email still goes out.
+        """
+        values = {"college_name": self.college_name, **variables}
+        try:
+            return render_content(self.template_key, self.template.content, values), (
+                self.template.version
+            )
+        except DomainError as exc:
+            if self.template.is_default or exc.field == "variables":
+                raise
+            logger.warning(
+                "college %s: %s template version %s failed to render (%s); sending the default",
+                self.college_id,
+                self.template_key.value,
+                self.template.version,
+                exc.code_name,
+            )
+            return _render_default(self.template_key, values), 0
+
+    def event(self, *, to: str, message_id: str, variables: Mapping[str, str]) -> events.Pending:
+        """The ``notification.email_requested`` event asking for this email to ``to``."""
+        rendered, version = self.render(variables)
+        return events.Pending(
+            type=events.EMAIL_REQUESTED,
+            tenant=self.college_id,
+            subject=message_id,
+            data={
+                "to": normalize_email(to, field="to"),
+                "subject": rendered.subject,
+                "text": rendered.text,
+                "html": rendered.html,
+                "template": self.template_key.value,
+                "template_version": version,
+                "college_id": self.college_id,
+            },
+        )
+
+
+async def email_renderer(
+    session: AsyncSession, *, college_id: str, template_key: TemplateKey
+) -> EmailRenderer:
+    """The renderer of ``college_id``'s current ``template_key`` template (or the default)."""
+    college = await session.get(College, college_id)
+    if college is None:
+        raise NotFoundError("No such college.")
+    template = await current_template(session, college_id=college.id, key=template_key)
+    return EmailRenderer(
+        college_id=college.id,
+        college_name=college.name,
+        template_key=template_key,
+        template=template,
+    )
+
+
 async def request_email(
     session: AsyncSession,
     *,
@@ -55,58 +128,23 @@ async def request_email(
     """Render ``template_key`` for ``college_id`` and queue the email to ``to``.
 
     ``variables`` are the key's variables (``template_rendering.TEMPLATE_VARIABLES``);
-    ``college_name`` defaults to the college's name. Should a college's
-    template fail to render (its output over the size limit), the
-    platform's default is used instead and a warning logged, so the email
-    still goes out.
+    ``college_name`` defaults to the college's name (see :meth:`EmailRenderer.render`).
     """
-    college = await session.get(College, college_id)
-    if college is None:
-        raise NotFoundError("No such college.")
-    address = normalize_email(to, field="to")
-    values = {"college_name": college.name, **variables}
-    template = await current_template(session, college_id=college.id, key=template_key)
-    version = template.version
-    try:
-        rendered = render_content(template_key, template.content, values)
-    except DomainError as exc:
-        if template.is_default or exc.field == "variables":
-            raise
-        logger.warning(
-            "college %s: %s template version %s failed to render (%s); sending the default",
-            college.id,
-            template_key.value,
-            version,
-            exc.code_name,
-        )
-        rendered, version = _render_default(template_key, values), 0
-    message_id = new_id()
-    event = await events.publish(
-        session,
-        type=events.EMAIL_REQUESTED,
-        tenant=college.id,
-        subject=message_id,
-        actor=actor,
-        data={
-            "to": address,
-            "subject": rendered.subject,
-            "text": rendered.text,
-            "html": rendered.html,
-            "template": template_key.value,
-            "template_version": version,
-            "college_id": college.id,
-        },
-        on_commit=on_commit,
-    )
+    renderer = await email_renderer(session, college_id=college_id, template_key=template_key)
+    pending = renderer.event(to=to, message_id=new_id(), variables=variables)
+    [event] = await events.publish_many(session, [pending], actor=actor, on_commit=on_commit)
     logger.info(
-        "email queued: college %s, template %s version %s", college.id, template_key.value, version
+        "email queued: college %s, template %s version %s",
+        renderer.college_id,
+        template_key.value,
+        pending.data["template_version"],
     )
     return RequestedEmail(
         event_id=event.id,
-        message_id=message_id,
+        message_id=pending.subject,
         template_key=template_key,
-        template_version=version,
-        subject=rendered.subject,
+        template_version=int(pending.data["template_version"]),
+        subject=str(pending.data["subject"]),
     )
 
 

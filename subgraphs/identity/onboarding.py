@@ -12,11 +12,13 @@ problem, like a bulk mutation's errors. Two ways to apply a checked batch:
 
 Accounts are created ``invited``, with an invitation token each and never a
 password. Each account emits ``user.invited`` (no token) and
-``notification.email_requested`` (template ``invitation``, whose variables
-carry the raw token for the link) to the outbox in the caller's
+``notification.email_requested`` (the college's ``invitation`` template,
+rendered once per recipient by :mod:`subgraphs.identity.mail`; its link,
+``invitation_url``, holds the raw token) to the outbox in the caller's
 transaction. A batch costs a fixed number of statements whatever its size:
-one query for the roles, one for emails already taken, and one multi-row
-INSERT each for accounts, their roles, their tokens and the outbox.
+one query for the roles, one for emails already taken, one for the
+template, and one multi-row INSERT each for accounts, their roles, their
+tokens and the outbox.
 
 Departments live in the courses subgraph, whose tables identity cannot
 read: a department is accepted in the global-id form of a ``Department``
@@ -30,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -39,7 +42,7 @@ from shared.auth.principal import Principal
 from shared.db import utcnow
 from shared.errors import BadUserInput, DomainError, NotFoundError, PermissionDenied
 from shared.graphql.relay import split_global_id
-from subgraphs.identity import events, tenancy
+from subgraphs.identity import events, mail, tenancy
 from subgraphs.identity.accounts import DEFAULT_INVITATION_TTL, DEFAULT_ROLES, Invitation
 from subgraphs.identity.errors import IdentityErrorCode
 from subgraphs.identity.models import (
@@ -57,6 +60,7 @@ from subgraphs.identity.models import (
 )
 from subgraphs.identity.one_time_tokens import hash_token
 from subgraphs.identity.roles import check_assignable
+from subgraphs.identity.settings import DEFAULT_INVITATION_URL
 from subgraphs.identity.validation import normalize_email, normalize_name
 
 __all__ = [
@@ -148,6 +152,7 @@ async def onboard_accounts(
     kind: AccountKind | None = None,
     college_id: str | None = None,
     invitation_ttl: timedelta = DEFAULT_INVITATION_TTL,
+    invitation_url: str = DEFAULT_INVITATION_URL,
     on_commit: events.OnCommit | None = None,
 ) -> OnboardingResult:
     """Invite every row, or none: with any error nothing is written and the errors return.
@@ -178,6 +183,7 @@ async def onboard_accounts(
             college_id=target,
             rows=checked,
             invitation_ttl=invitation_ttl,
+            invitation_url=invitation_url,
             on_commit=on_commit,
         )
     except IntegrityError as exc:  # invited concurrently: the unique constraint decided
@@ -200,6 +206,7 @@ async def import_rows(
     indices: Sequence[int],
     kind: AccountKind,
     invitation_ttl: timedelta = DEFAULT_INVITATION_TTL,
+    invitation_url: str = DEFAULT_INVITATION_URL,
     on_commit: events.OnCommit | None = None,
 ) -> OnboardingResult:
     """Invite the valid rows and report the others (one batch of a file import).
@@ -230,6 +237,7 @@ async def import_rows(
         college_id=college_id,
         rows=checked,
         invitation_ttl=invitation_ttl,
+        invitation_url=invitation_url,
         on_commit=on_commit,
     )
     return OnboardingResult(created=len(checked), errors=tuple(errors))
@@ -477,6 +485,7 @@ async def _create(
     college_id: str,
     rows: Sequence[_Checked],
     invitation_ttl: timedelta,
+    invitation_url: str,
     on_commit: events.OnCommit | None,
 ) -> list[_Created]:
     """Insert the accounts, roles, tokens and events of ``rows``: one INSERT per table."""
@@ -530,12 +539,17 @@ async def _create(
             for account_id, token in zip(ids, tokens, strict=True)
         ],
     )
+    renderer = await mail.email_renderer(
+        session, college_id=college_id, template_key=TemplateKey.INVITATION
+    )
     await events.publish_many(
         session,
         [
             event
             for account_id, token, row in zip(ids, tokens, rows, strict=True)
-            for event in _events(college_id, account_id, token, row, expires_at)
+            for event in _events(
+                renderer, account_id, invitation_url.format(token=quote(token)), row, expires_at
+            )
         ],
         actor=actor,
         on_commit=on_commit,
@@ -547,12 +561,17 @@ async def _create(
 
 
 def _events(
-    college_id: str, account_id: str, token: str, row: _Checked, expires_at: datetime
+    renderer: mail.EmailRenderer,
+    account_id: str,
+    accept_url: str,
+    row: _Checked,
+    expires_at: datetime,
 ) -> tuple[events.Pending, events.Pending]:
-    """``user.invited`` (no secret) and the invitation email's request (with the token)."""
+    """``user.invited`` (no secret) and the invitation email, rendered, whose link holds
+    the token."""
     invited = events.Pending(
         type=events.USER_INVITED,
-        tenant=college_id,
+        tenant=renderer.college_id,
         subject=account_id,
         data={
             "email": row.email,
@@ -563,18 +582,13 @@ def _events(
             "expires_at": expires_at.isoformat(),
         },
     )
-    email = events.Pending(
-        type=events.EMAIL_REQUESTED,
-        tenant=college_id,
-        subject=account_id,
-        data={
-            "template": TemplateKey.INVITATION.value,
-            "to": row.email,
-            "variables": {
-                "display_name": row.display_name,
-                "token": token,
-                "expires_at": expires_at.isoformat(),
-            },
+    email = renderer.event(
+        to=row.email,
+        message_id=new_id(),
+        variables={
+            "display_name": row.display_name,
+            "accept_url": accept_url,
+            "expires_at": expires_at.strftime("%Y-%m-%d %H:%M UTC"),
         },
     )
     return invited, email

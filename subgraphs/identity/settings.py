@@ -11,7 +11,9 @@ from datetime import timedelta
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["IdentitySettings"]
+__all__ = ["DEFAULT_INVITATION_URL", "IdentitySettings"]
+
+DEFAULT_INVITATION_URL = "http://localhost:8000/invitation?token={token}"
 
 
 class IdentitySettings(BaseSettings):
@@ -21,6 +23,11 @@ class IdentitySettings(BaseSettings):
         env_prefix="LMS_IDENTITY_", case_sensitive=False, extra="ignore", frozen=True
     )
 
+    invitation_url: str = Field(
+        DEFAULT_INVITATION_URL,
+        pattern=r"\{token\}",
+        description="The link an invitation email carries; ``{token}`` is replaced.",
+    )
     invitation_ttl_hours: int = Field(
         168, ge=1, description="How long an invitation link stays valid, in hours."
     )

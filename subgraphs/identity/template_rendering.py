@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from shared.errors import DomainError, DomainErrors
@@ -357,11 +357,17 @@ def _error(
 
 
 # -- rendering ------------------------------------------------------------------------------
+@lru_cache(maxsize=512)
+def _compiled(env: SandboxedEnvironment, source: str) -> Template:
+    """``source`` compiled once: a batch of invitations renders one template many times."""
+    return env.from_string(source)
+
+
 def _render_part(part: str, source: str, env: SandboxedEnvironment, values: dict[str, str]) -> str:
     chunks: list[str] = []
     size = 0
     try:
-        for chunk in env.from_string(source).generate(values):
+        for chunk in _compiled(env, source).generate(values):
             size += len(chunk)
             if size > MAX_RENDERED_CHARS:
                 raise DomainError(

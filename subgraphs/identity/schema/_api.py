@@ -15,6 +15,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
 from shared.graphql import RequestContext
+from subgraphs.identity.settings import DEFAULT_INVITATION_URL
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +28,6 @@ __all__ = ["DEFAULT_INVITATION_URL", "IdentityApi", "ProvideIdentityApi", "api_o
 
 T = TypeVar("T")
 
-DEFAULT_INVITATION_URL = "http://localhost:8000/invitation?token={token}"
 """The link an invitation email carries; ``{token}`` is replaced by the single-use token."""
 
 

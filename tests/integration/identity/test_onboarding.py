@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from sqlalchemy import func, select
 
@@ -21,6 +23,7 @@ from subgraphs.identity.permissions import (
     builtin_role,
 )
 from subgraphs.identity.roles import roles_of
+from subgraphs.identity.settings import DEFAULT_INVITATION_URL
 from tests.factories.identity import (
     college_admin,
     make_account,
@@ -85,12 +88,14 @@ async def test_valid_batch_invites_everyone_with_tokens_and_events(identity_db: 
     assert len(invited) == 3
     assert len(emails_requested) == 3
     assert all("token" not in str(event.data) for event in invited)
-    request = emails_requested[0]
-    assert request.subject == first.id
+    request = next(e for e in emails_requested if e.data["to"] == "person1@example.edu")
     assert request.tenant == college.id
     assert request.data["template"] == "invitation"
-    assert request.data["to"] == "person1@example.edu"
-    assert request.data["variables"]["token"] == result.invitations[0].token
+    assert request.data["template_version"] == 0  # the platform's default template
+    assert request.data["college_id"] == college.id
+    accept_url = DEFAULT_INVITATION_URL.format(token=quote(result.invitations[0].token))
+    assert accept_url in request.data["text"]
+    assert request.data["subject"]
     assert request.data["actor_id"] == admin.user_id
 
 
