@@ -9,7 +9,8 @@ one per process (``lms serve NAME``).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
 
     from shared.runtime import Platform
 
-__all__ = ["ConsumerSpec", "Service", "ServiceSpec"]
+__all__ = ["ConsumerSpec", "Service", "ServiceSpec", "TaskSpec"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,13 @@ class ServiceSpec:
     service (for its database, bus, storage ...). ``outbox`` is the outbox
     table on ``metadata`` when the service publishes events; a relay then runs
     beside the service. ``consumers`` are its event subscriptions.
+
+    ``on_start`` runs once when the service starts, after its migrations and
+    before anything else (seed data, caches). ``tasks`` are the service's
+    background workers (a job runner, a purge loop): each is a coroutine
+    started with the service and cancelled when it stops; one that fails is
+    logged and restarted after a pause, so a bad moment never ends a worker
+    for good.
     """
 
     name: str
@@ -53,7 +63,18 @@ class ServiceSpec:
     schema: Callable[[Service], strawberry.Schema]
     outbox: Table | None = None
     consumers: Sequence[ConsumerSpec] = ()
+    on_start: Callable[[Service], Awaitable[None]] | None = None
+    tasks: Sequence[TaskSpec] = ()
     description: str = ""
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A background worker of a service: ``run`` is awaited for as long as the service runs."""
+
+    name: str
+    run: Callable[[Service], Awaitable[None]]
+    restart_delay: float = 5.0
 
 
 @dataclass
@@ -87,6 +108,8 @@ class Service:
         settings = self.platform.settings
         if settings.auto_migrate_enabled:
             await self.migrations.upgrade()
+        if self.spec.on_start is not None:
+            await self.spec.on_start(self)
         if self.spec.outbox is not None:
             self.relay = OutboxRelay(
                 self.database,
@@ -106,6 +129,27 @@ class Service:
                 handler=consumer.handler(self),
             )
             self._subscriptions.append(subscription)
+        for task in self.spec.tasks:
+            self._tasks.append(
+                asyncio.create_task(self._supervise(task), name=f"{self.name}-{task.name}")
+            )
+
+    async def _supervise(self, task: TaskSpec) -> None:
+        """Run ``task`` until cancelled, restarting it after ``restart_delay`` when it fails."""
+        while True:
+            try:
+                await task.run(self)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception(
+                    "%s: background task %s failed; restarting in %.1f s",
+                    self.name,
+                    task.name,
+                    task.restart_delay,
+                )
+                await asyncio.sleep(task.restart_delay)
 
     async def stop(self) -> None:
         for subscription in self._subscriptions:
