@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from strawberry.tools import merge_types
 
 from shared.graphql import SubgraphSchema, build_subgraph_schema
-from subgraphs.identity.schema import api_keys, queries, templates
+from subgraphs.identity.schema import api_keys, imports, queries, templates
 from subgraphs.identity.schema._api import (
     DEFAULT_INVITATION_URL,
     IdentityApi,
@@ -54,6 +54,7 @@ __all__ = [
 
 QUERIES: tuple[type, ...] = (
     queries.Query,
+    imports.Query,
     api_keys.Query,
     templates.Query,
 )

@@ -23,12 +23,15 @@ from subgraphs.identity.schema.mutations import (
     user_activate,
     user_deactivate,
     user_delete,
+    user_import_start,
+    user_import_upload_create,
     user_invite,
     user_role_assign,
     user_role_remove,
     users_bulk_deactivate,
     users_bulk_delete,
     users_bulk_update,
+    users_onboard,
 )
 
 __all__ = ["MUTATIONS"]
@@ -42,6 +45,9 @@ MUTATIONS: tuple[type, ...] = (
     user_delete.Mutation,
     user_role_assign.Mutation,
     user_role_remove.Mutation,
+    users_onboard.Mutation,
+    user_import_upload_create.Mutation,
+    user_import_start.Mutation,
     api_key_create.Mutation,
     api_key_rotate.Mutation,
     api_key_revoke.Mutation,
