@@ -25,7 +25,7 @@ from lms.commands import (
 )
 from lms.errors import CommandError
 from lms.server import run_async
-from lms.services import UnknownService
+from lms.services import UnknownService, settings_sections
 from shared.config import Settings, SettingsError
 
 __all__ = ["main"]
@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     module = COMMANDS[args.command]
     try:
-        settings = Settings.load()
+        settings = Settings.load(sections=settings_sections().values())
         result = module.run(args, settings)
         if inspect.iscoroutine(result):
             result = run_async(result)

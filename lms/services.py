@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import importlib
 
+from pydantic_settings import BaseSettings
+
 from shared.service import ServiceSpec
 
-__all__ = ["SERVICE_MODULES", "UnknownService", "all_services", "get_service"]
+__all__ = [
+    "SERVICE_MODULES",
+    "UnknownService",
+    "all_services",
+    "get_service",
+    "settings_sections",
+]
 
 SERVICE_MODULES: dict[str, str] = {
+    "identity": "subgraphs.identity.app",
     "audit": "subgraphs.audit.app",
 }
 
@@ -35,3 +44,8 @@ def get_service(name: str) -> ServiceSpec:
 
 def all_services() -> list[ServiceSpec]:
     return [get_service(name) for name in SERVICE_MODULES]
+
+
+def settings_sections() -> dict[str, type[BaseSettings]]:
+    """Each service's own settings class (``ServiceSpec.settings``), by service name."""
+    return {spec.name: spec.settings for spec in all_services() if spec.settings is not None}

@@ -5,24 +5,56 @@ passed down; nothing reads the environment at import time. The embedded
 defaults need no servers at all: SQLite files, an in-memory event bus and
 cache, and a local folder for objects, all under ``LMS_DATA_DIR``.
 
-``docs/configuration.md`` is generated from this class (``lms settings --markdown``).
+A service may have settings of its own: one more pydantic-settings class
+(a *section*, for example ``IdentitySettings`` read from ``LMS_IDENTITY_*``),
+declared as ``ServiceSpec.settings``. ``shared`` never imports a service, so
+whoever knows the services (the ``lms`` command, from its registry) passes
+their section classes to :meth:`Settings.load`; the section's variables are
+then known (not refused as typos), validated at start-up with the rest, and
+handed out by :meth:`Settings.section`. A section that was not passed is
+read on first use from the same variables ``load`` was given.
+
+``docs/configuration.md`` is generated from these classes (``lms settings --markdown``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.http.client_address import parse_networks
-
-__all__ = ["ENV_PREFIX", "Settings", "SettingsError"]
+__all__ = [
+    "ENV_PREFIX",
+    "Settings",
+    "SettingsError",
+    "section_env_names",
+    "section_prefix",
+]
 
 ENV_PREFIX = "LMS_"
+
+SectionT = TypeVar("SectionT", bound=BaseSettings)
+
+
+def section_prefix(section: type[BaseSettings]) -> str:
+    """The environment prefix of a settings section, such as ``LMS_IDENTITY_``."""
+    prefix = str(section.model_config.get("env_prefix") or "").upper()
+    if not prefix.startswith(ENV_PREFIX) or prefix == ENV_PREFIX:
+        raise ValueError(
+            f"settings section {section.__name__} must have an env_prefix starting with "
+            f"{ENV_PREFIX} and naming its service (such as LMS_IDENTITY_), not {prefix!r}"
+        )
+    return prefix
+
+
+def section_env_names(section: type[BaseSettings]) -> set[str]:
+    """Every environment variable a settings section reads."""
+    prefix = section_prefix(section)
+    return {prefix + name.upper() for name in section.model_fields}
 
 
 class SettingsError(Exception):
@@ -35,6 +67,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX, case_sensitive=False, extra="ignore", frozen=True
     )
+
+    _environ: dict[str, str] = PrivateAttr(default_factory=dict)
+    _sections: dict[type[BaseSettings], BaseSettings] = PrivateAttr(default_factory=dict)
 
     # -- general ---------------------------------------------------------------
     environment: Literal["development", "production"] = Field(
@@ -55,14 +90,6 @@ class Settings(BaseSettings):
     )
     graphiql: bool | None = Field(
         None, description="Serve GraphiQL to browsers at `/graphql`. Default: on in development."
-    )
-    trusted_proxies: str = Field(
-        "127.0.0.0/8,::1",
-        description="Comma-separated addresses or networks (CIDR) of proxies whose "
-        "`X-Forwarded-For` is believed: a request from one of them is taken to come from the "
-        "rightmost address of that header outside this list. The default, loopback, covers the "
-        "in-process gateway of `lms dev`; in a distributed deployment add the gateway's and the "
-        "load balancer's networks.",
     )
 
     # -- relational database ---------------------------------------------------
@@ -283,12 +310,6 @@ class Settings(BaseSettings):
         "request. 0 turns reloading off.",
     )
 
-    @field_validator("trusted_proxies")
-    @classmethod
-    def _check_trusted_proxies(cls, value: str) -> str:
-        parse_networks(value)
-        return value
-
     @field_validator("gateway_subgraph_urls")
     @classmethod
     def _check_subgraph_urls(cls, value: str) -> str:
@@ -343,49 +364,88 @@ class Settings(BaseSettings):
         return {ENV_PREFIX + name.upper() for name in cls.model_fields}
 
     @classmethod
-    def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    def load(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        sections: Iterable[type[BaseSettings]] = (),
+        **overrides: Any,
+    ) -> Settings:
         """Read settings from ``environ`` (default: the process environment).
 
-        Raises :class:`SettingsError` with one line naming the setting at fault, for an
-        invalid value and for an ``LMS_*`` variable that is no setting at all (a typo
-        would otherwise be ignored silently).
+        ``sections`` are the services' own settings classes: their variables
+        are accepted and each is read and validated now, from the same
+        ``environ``. Raises :class:`SettingsError` with one line naming the
+        setting at fault, for an invalid value and for an ``LMS_*`` variable
+        that is no setting at all (a typo would otherwise be ignored silently).
         """
-        env = dict(os.environ if environ is None else environ)
+        env = {
+            k.upper(): v
+            for k, v in (os.environ if environ is None else environ).items()
+            if k.upper().startswith(ENV_PREFIX) and not k.upper().startswith("LMS_TEST_")
+        }
+        sections = tuple(dict.fromkeys(sections))
         known = cls.env_names()
-        unknown = sorted(
-            k
-            for k in env
-            if k.upper().startswith(ENV_PREFIX)
-            and k.upper() not in known
-            and not k.upper().startswith("LMS_TEST_")
-        )
+        for section in sections:
+            names = section_env_names(section)
+            if clash := sorted(names & known):
+                raise ValueError(f"settings section {section.__name__} redefines {clash[0]}")
+            known |= names
+        unknown = sorted(k for k in env if k not in known)
         if unknown:
             raise SettingsError(
                 f"unknown setting {unknown[0]}: no such LMS_ variable "
                 "(see docs/configuration.md for the list)"
             )
-        values: dict[str, Any] = {
-            k[len(ENV_PREFIX) :].lower(): v
-            for k, v in env.items()
-            if k.upper() in known and v != ""
-        }
+        values = _values(env, ENV_PREFIX, cls.env_names())
         values.update(overrides)
         try:
-            return cls.model_validate(values)
+            settings = cls.model_validate(values)
         except ValidationError as exc:
-            raise SettingsError(_one_line(exc)) from None
+            raise SettingsError(_one_line(exc, ENV_PREFIX)) from None
+        settings._environ = env
+        for section in sections:
+            settings.section(section)
+        return settings
+
+    def section(self, section: type[SectionT]) -> SectionT:
+        """The settings of one service (``ServiceSpec.settings``), read once.
+
+        Sections passed to :meth:`load` were read there; any other is read
+        now from the variables ``load`` was given, then kept.
+        """
+        loaded = self._sections.get(section)
+        if loaded is None:
+            prefix = section_prefix(section)
+            try:
+                loaded = section.model_validate(
+                    _values(self._environ, prefix, section_env_names(section))
+                )
+            except ValidationError as exc:
+                raise SettingsError(_one_line(exc, prefix)) from None
+            self._sections[section] = loaded
+        assert isinstance(loaded, section)
+        return loaded
 
     def with_overrides(self, **changes: Any) -> Settings:
-        """A copy with some settings changed, validated like the original."""
+        """A copy with some settings changed, validated like the original (sections kept)."""
         try:
-            return type(self).model_validate({**self.model_dump(), **changes})
+            copy = type(self).model_validate({**self.model_dump(), **changes})
         except ValidationError as exc:
-            raise SettingsError(_one_line(exc)) from None
+            raise SettingsError(_one_line(exc, ENV_PREFIX)) from None
+        copy._environ = dict(self._environ)
+        copy._sections = dict(self._sections)
+        return copy
 
 
-def _one_line(exc: ValidationError) -> str:
+def _values(env: Mapping[str, str], prefix: str, names: set[str]) -> dict[str, Any]:
+    """The non-empty variables of ``names`` in ``env``, keyed by field name."""
+    return {k[len(prefix) :].lower(): v for k, v in env.items() if k in names and v != ""}
+
+
+def _one_line(exc: ValidationError, prefix: str) -> str:
     error = exc.errors()[0]
-    name = ENV_PREFIX + "_".join(str(p) for p in error["loc"]).upper()
+    name = prefix + "_".join(str(p) for p in error["loc"]).upper()
     given = error.get("input")
     shown = "" if isinstance(given, dict) or given is None else f"={given!r}"
     message = error["msg"]

@@ -13,8 +13,9 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic_settings import BaseSettings
 from sqlalchemy import MetaData, Table
 
 from shared.db import Database
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["ConsumerSpec", "Service", "ServiceSpec", "TaskSpec"]
 
 logger = logging.getLogger(__name__)
+
+SectionT = TypeVar("SectionT", bound=BaseSettings)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,10 @@ class ServiceSpec:
     started with the service and cancelled when it stops; one that fails is
     logged and restarted after a pause, so a bad moment never ends a worker
     for good.
+
+    ``settings`` is the service's own pydantic-settings class (its section,
+    ``LMS_<NAME>_*``), read once with the platform's settings from the same
+    environment and handed out by :meth:`Service.settings_of`.
     """
 
     name: str
@@ -65,6 +72,7 @@ class ServiceSpec:
     consumers: Sequence[ConsumerSpec] = ()
     on_start: Callable[[Service], Awaitable[None]] | None = None
     tasks: Sequence[TaskSpec] = ()
+    settings: type[BaseSettings] | None = None
     description: str = ""
 
 
@@ -92,6 +100,22 @@ class Service:
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @property
+    def settings_section(self) -> BaseSettings | None:
+        """The service's own settings (``spec.settings``), or None when it has none."""
+        if self.spec.settings is None:
+            return None
+        return self.platform.settings.section(self.spec.settings)
+
+    def settings_of(self, section: type[SectionT]) -> SectionT:
+        """The service's own settings, typed: ``service.settings_of(IdentitySettings)``.
+
+        Raises :class:`TypeError` when ``section`` is not the spec's settings class.
+        """
+        if self.spec.settings is not section:
+            raise TypeError(f"service {self.name} has no settings section {section.__name__}")
+        return self.platform.settings.section(section)
 
     @property
     def migrations(self) -> Migrations:

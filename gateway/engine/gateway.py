@@ -165,15 +165,10 @@ class Gateway:
         *,
         headers: Mapping[str, str],
         method: str = "POST",
-        peer: str | None = None,
     ) -> GatewayResponse:
-        """Answer ``request``; ``headers`` are the client's HTTP headers, ``method`` its verb.
-
-        ``peer`` is the address the request came from (appended to the
-        ``x-forwarded-for`` the subgraphs receive).
-        """
+        """Answer ``request``; ``headers`` are the client's HTTP headers, ``method`` its verb."""
         started = time.perf_counter()
-        response, operation = await self._answer(request, headers, method, peer)
+        response, operation = await self._answer(request, headers, method)
         if operation is None:
             operation_type, operation_name = "unknown", request.operation_name
         else:
@@ -188,7 +183,7 @@ class Gateway:
         return response
 
     async def _answer(
-        self, request: GraphQLRequest, headers: Mapping[str, str], method: str, peer: str | None
+        self, request: GraphQLRequest, headers: Mapping[str, str], method: str
     ) -> tuple[GatewayResponse, OperationDefinitionNode | None]:
         prepared = self._documents.get(request.query)
         document = prepared.document
@@ -243,7 +238,7 @@ class Gateway:
                 document,
                 operation_name=operation_name,
                 variables=variables,
-                headers=subgraph_headers(headers, peer=peer),
+                headers=subgraph_headers(headers),
             )
         except Exception:
             logger.exception("execution failed for operation %s", operation_name or "<anonymous>")

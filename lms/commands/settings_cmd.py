@@ -1,4 +1,8 @@
-"""``lms settings``: every setting with its value, or the documentation table."""
+"""``lms settings``: every setting with its value, or the documentation tables.
+
+The platform's settings come first, then each service's own settings (its
+section, ``ServiceSpec.settings``) under the service's name.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,12 @@ from typing import Any
 
 from pydantic import SecretStr
 from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings
 
-from shared.config import ENV_PREFIX, Settings
+from lms.services import settings_sections
+from shared.config import ENV_PREFIX, Settings, section_prefix
 
-__all__ = ["add_parser", "markdown_table", "run"]
+__all__ = ["add_parser", "markdown_document", "markdown_sections", "markdown_table", "run"]
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,18 +28,27 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         description="Show every LMS_ setting and its effective value, or (--markdown) "
         "the table of docs/configuration.md.",
     )
-    parser.add_argument("--markdown", action="store_true", help="print the documentation table")
+    parser.add_argument(
+        "--markdown", action="store_true", help="print the documentation tables"
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.markdown:
-        print(markdown_table(), end="")
+        print(markdown_document(), end="")
         return 0
-    for name in Settings.model_fields:
-        value = getattr(settings, name)
-        shown = "********" if isinstance(value, SecretStr) else value
-        print(f"{ENV_PREFIX}{name.upper()}={'' if shown is None else shown}")
+    _print_values(settings, ENV_PREFIX)
+    for service, section in settings_sections().items():
+        print(f"# {service}")
+        _print_values(settings.section(section), section_prefix(section))
     return 0
+
+
+def _print_values(values: BaseSettings, prefix: str) -> None:
+    for name in type(values).model_fields:
+        value = getattr(values, name)
+        shown = "********" if isinstance(value, SecretStr) else value
+        print(f"{prefix}{name.upper()}={'' if shown is None else shown}")
 
 
 def _type_name(field: FieldInfo) -> str:
@@ -60,16 +75,42 @@ def _default(field: FieldInfo) -> str:
     return f"`{value}`"
 
 
-def markdown_table() -> str:
-    """The settings table of docs/configuration.md, generated from :class:`Settings`."""
+def markdown_table(settings_class: type[BaseSettings] = Settings) -> str:
+    """The table of one settings class (default: the platform's :class:`Settings`)."""
+    prefix = ENV_PREFIX if settings_class is Settings else section_prefix(settings_class)
     lines = [
         "| Variable | Type | Default | Description |",
         "|---|---|---|---|",
     ]
-    for name, field in Settings.model_fields.items():
-        description = (field.description or "").replace("|", "\\|")
+    for name, field in settings_class.model_fields.items():
+        description = (field.description or "").replace("|", "\\|").replace("``", "`")
         lines.append(
-            f"| `{ENV_PREFIX}{name.upper()}` | {_type_name(field)} | {_default(field)} "
+            f"| `{prefix}{name.upper()}` | {_type_name(field)} | {_default(field)} "
             f"| {description} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def markdown_sections() -> str:
+    """One heading and table per service that has settings of its own."""
+    parts = []
+    for service, section in settings_sections().items():
+        summary = (section.__doc__ or "").strip().splitlines()[0] if section.__doc__ else ""
+        parts.append(
+            f"### {service}\n\n"
+            f"`{section.__module__}.{section.__name__}`, read from `{section_prefix(section)}*`. "
+            f"{summary}\n\n{markdown_table(section)}"
+        )
+    return "\n".join(parts)
+
+
+def markdown_document() -> str:
+    """The tables of docs/configuration.md: the platform's, then each service's."""
+    return (
+        markdown_table()
+        + "\n## Service settings\n\n"
+        + "Each service may have settings of its own (`ServiceSpec.settings`), read with "
+        + "the platform's at start-up from the same environment and refused when unknown "
+        + "or invalid in the same way.\n\n"
+        + markdown_sections()
+    )

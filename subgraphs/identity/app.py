@@ -1,18 +1,34 @@
 """The identity service as the platform runs it.
 
-Not yet in ``lms/services.py``: it is registered once sign-in is served, so
-that ``lms dev`` never runs colleges whose people cannot log in.
+Its own settings are :class:`~subgraphs.identity.settings.IdentitySettings`
+(``LMS_IDENTITY_*``), read once with the platform's. At each start, after
+the migrations, the built-in roles are brought in line with the code; the
+email-delivery consumer sends the emails identity asks for (invitations,
+password resets).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from shared.service import ServiceSpec
+from shared.service import Service, ServiceSpec, TaskSpec
+from subgraphs.identity.mail_consumer import email_delivery_consumer
 from subgraphs.identity.models import Base, outbox
+from subgraphs.identity.roles import sync_builtin_roles
 from subgraphs.identity.schema import build_schema
+from subgraphs.identity.settings import IdentitySettings
 
-__all__ = ["SERVICE"]
+__all__ = ["SERVICE", "TASKS"]
+
+
+async def on_start(service: Service) -> None:
+    """Seed or update the built-in roles, in one transaction."""
+    async with service.database.transaction() as session:
+        await sync_builtin_roles(session)
+
+
+TASKS: tuple[TaskSpec, ...] = ()
+"""The service's background workers: one line per worker."""
 
 SERVICE = ServiceSpec(
     name="identity",
@@ -21,5 +37,8 @@ SERVICE = ServiceSpec(
     migrations_dir=Path(__file__).parent / "migrations",
     schema=build_schema,
     outbox=outbox,
-    consumers=(),
+    consumers=(email_delivery_consumer(),),
+    on_start=on_start,
+    tasks=TASKS,
+    settings=IdentitySettings,
 )

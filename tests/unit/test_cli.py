@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lms.cli import main
-from lms.commands.settings_cmd import markdown_table
+from lms.commands.settings_cmd import markdown_document
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,4 +76,4 @@ def test_settings_hide_secrets(
 
 def test_configuration_doc_is_current() -> None:
     doc = (ROOT / "docs" / "configuration.md").read_text()
-    assert markdown_table() in doc, "regenerate with: scripts/gen-docs"
+    assert markdown_document() in doc, "regenerate with: scripts/gen-docs"

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from strawberry.tools import merge_types
 
 from shared.graphql import SubgraphSchema, build_subgraph_schema
-from subgraphs.identity.schema import api_keys, imports, queries, templates
+from subgraphs.identity.schema import queries
 from subgraphs.identity.schema._api import (
     DEFAULT_INVITATION_URL,
     IdentityApi,
@@ -52,12 +52,7 @@ __all__ = [
     "build_schema",
 ]
 
-QUERIES: tuple[type, ...] = (
-    queries.Query,
-    imports.Query,
-    api_keys.Query,
-    templates.Query,
-)
+QUERIES: tuple[type, ...] = (queries.Query,)
 """The root ``Query``'s parts: one line per query module."""
 
 TYPES: tuple[type, ...] = (User, College)
@@ -72,12 +67,12 @@ def build_schema(
 ) -> SubgraphSchema:
     """Identity's subgraph schema, its resolvers bound to the running ``service``.
 
-    ``settings`` default to the ``LMS_IDENTITY_*`` environment, read here,
-    once per service.
+    ``settings`` default to the service's own settings section
+    (``LMS_IDENTITY_*``, read once with the platform's settings).
     """
     api = IdentityApi(
         database=service.database,
-        settings=settings if settings is not None else IdentitySettings(),
+        settings=settings if settings is not None else service.settings_of(IdentitySettings),
         revocations=service.platform.revocations,
         notify_outbox=service.notify_outbox,
         invitation_url=invitation_url,

@@ -9,29 +9,14 @@ root ``Mutation`` type. Add a mutation with a new module and one line here.
 from __future__ import annotations
 
 from subgraphs.identity.schema.mutations import (
-    api_key_create,
-    api_key_revoke,
-    api_key_rotate,
     college_create,
     college_update,
-    email_template_preview,
-    email_template_revert,
-    email_template_save,
-    role_create,
-    role_delete,
-    role_update,
     user_activate,
     user_deactivate,
     user_delete,
-    user_import_start,
-    user_import_upload_create,
     user_invite,
     user_role_assign,
     user_role_remove,
-    users_bulk_deactivate,
-    users_bulk_delete,
-    users_bulk_update,
-    users_onboard,
 )
 
 __all__ = ["MUTATIONS"]
@@ -45,20 +30,5 @@ MUTATIONS: tuple[type, ...] = (
     user_delete.Mutation,
     user_role_assign.Mutation,
     user_role_remove.Mutation,
-    users_onboard.Mutation,
-    user_import_upload_create.Mutation,
-    user_import_start.Mutation,
-    api_key_create.Mutation,
-    api_key_rotate.Mutation,
-    api_key_revoke.Mutation,
-    role_create.Mutation,
-    role_update.Mutation,
-    role_delete.Mutation,
-    users_bulk_deactivate.Mutation,
-    users_bulk_update.Mutation,
-    users_bulk_delete.Mutation,
-    email_template_save.Mutation,
-    email_template_revert.Mutation,
-    email_template_preview.Mutation,
 )
 """The root ``Mutation``'s parts: one line per mutation module."""
