@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from shared.service import Service, ServiceSpec, TaskSpec
+from subgraphs.identity.import_worker import run_import_worker
 from subgraphs.identity.mail_consumer import email_delivery_consumer
 from subgraphs.identity.models import Base, outbox
 from subgraphs.identity.roles import sync_builtin_roles
@@ -27,7 +28,7 @@ async def on_start(service: Service) -> None:
         await sync_builtin_roles(session)
 
 
-TASKS: tuple[TaskSpec, ...] = ()
+TASKS: tuple[TaskSpec, ...] = (TaskSpec(name="user-import", run=run_import_worker),)
 """The service's background workers: one line per worker."""
 
 SERVICE = ServiceSpec(

@@ -47,6 +47,12 @@ class IdentitySettings(BaseSettings):
         ge=1,
         description="A running import not heard from for this long is taken over by a runner.",
     )
+    import_poll_interval_seconds: float = Field(
+        5.0,
+        gt=0,
+        description="How often the import worker looks for waiting jobs, in seconds "
+        "(it also wakes at once when an import is started).",
+    )
 
     api_key_max_lifetime_days: int = Field(
         365, ge=1, description="The longest an API key may be made valid for, in days."

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from strawberry.tools import merge_types
 
 from shared.graphql import SubgraphSchema, build_subgraph_schema
-from subgraphs.identity.schema import queries
+from subgraphs.identity.schema import imports, queries
 from subgraphs.identity.schema._api import (
     DEFAULT_INVITATION_URL,
     IdentityApi,
@@ -52,7 +52,10 @@ __all__ = [
     "build_schema",
 ]
 
-QUERIES: tuple[type, ...] = (queries.Query,)
+QUERIES: tuple[type, ...] = (
+    queries.Query,
+    imports.Query,
+)
 """The root ``Query``'s parts: one line per query module."""
 
 TYPES: tuple[type, ...] = (User, College)

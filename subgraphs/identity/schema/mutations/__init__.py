@@ -14,9 +14,12 @@ from subgraphs.identity.schema.mutations import (
     user_activate,
     user_deactivate,
     user_delete,
+    user_import_start,
+    user_import_upload_create,
     user_invite,
     user_role_assign,
     user_role_remove,
+    users_onboard,
 )
 
 __all__ = ["MUTATIONS"]
@@ -30,5 +33,8 @@ MUTATIONS: tuple[type, ...] = (
     user_delete.Mutation,
     user_role_assign.Mutation,
     user_role_remove.Mutation,
+    users_onboard.Mutation,
+    user_import_upload_create.Mutation,
+    user_import_start.Mutation,
 )
 """The root ``Mutation``'s parts: one line per mutation module."""
