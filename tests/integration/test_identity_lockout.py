@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
@@ -79,8 +80,9 @@ async def test_replicas_share_counts(cache_settings: Settings) -> None:
 
 
 async def test_concurrent_failures_are_all_counted(cache: Cache) -> None:
-    # when 5 failures are recorded at once (five replicas, one burst)
-    throttle = LoginThrottle(cache, FAST)
+    # when 5 failures are recorded at once (five replicas, one burst), with a lock
+    # long enough to outlast a slow machine between the burst and the check
+    throttle = LoginThrottle(cache, replace(FAST, lock_duration=60))
     await asyncio.gather(*(throttle.record_failure(**LOGIN) for _ in range(5)))
 
     # then none is lost: the fifth locked the account
