@@ -3,8 +3,9 @@
 Each app has ``/graphql`` (GraphiQL for browsers in development),
 ``/health`` (the process is alive), ``/ready`` (its own backends are
 reachable; names the one that is not), ``/metrics`` (Prometheus text),
-``/.well-known/jwks.json`` (public signing keys) and, with the local object
-store, ``/files/...`` (signed uploads and downloads).
+``/.well-known/jwks.json`` (public signing keys), with the local object
+store, ``/files/...`` (signed uploads and downloads), and the extra routes
+each service's spec declares (``ServiceSpec.routes``).
 """
 
 from __future__ import annotations
@@ -108,6 +109,9 @@ def create_app(
         endpoint = ServiceGraphQL(service)
         routes.append(Route(path, endpoint, methods=["GET", "POST"]))
         routes.append(WebSocketRoute(path, endpoint))
+    for service in {id(s): s for s in graphql.values()}.values():
+        if service.spec.routes is not None:
+            routes.extend(service.spec.routes(service))
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

@@ -190,6 +190,21 @@ class Settings(BaseSettings):
         "Empty: the local key folder.",
     )
 
+    internal_token: SecretStr | None = Field(
+        None,
+        description="Shared secret of the services' internal routes (`/internal/...`, such as "
+        "identity's API-key exchange): callers send it in `X-LMS-Internal-Token`. Empty: "
+        "only loopback and private-network callers are served (see docs/auth.md).",
+    )
+    api_key_token_ttl: int = Field(
+        300,
+        ge=1,
+        le=3600,
+        description="Lifetime, in seconds, of the access token identity issues for an API "
+        "key; the gateway caches it until shortly before it expires, so a revoked key may "
+        "work through the gateway for up to this long.",
+    )
+
     # -- login protection ------------------------------------------------------
     login_failure_window: int = Field(
         900,
@@ -301,6 +316,16 @@ class Settings(BaseSettings):
         "global `id: ID!` (see docs/gateway.md). Default: on for the platform's gateway "
         "(`lms dev`, `lms serve gateway`), off for `lms gateway`, which serves any "
         "supergraph with exactly Apollo's API schema.",
+    )
+    gateway_api_key_exchange_url: str | None = Field(
+        None,
+        description="Identity's API-key exchange (`http://identity:8000/internal/api-key-token`"
+        "): requests carrying an `lms_...` API key get an access token from it. Empty: keys "
+        "are not exchanged and subgraphs refuse them (`lms dev` exchanges in process when "
+        "identity is registered).",
+    )
+    gateway_api_key_cache_size: int = Field(
+        10_000, ge=1, description="API keys whose exchanged access tokens the gateway keeps."
     )
     gateway_reload_interval: float = Field(
         2.0,

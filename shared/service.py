@@ -24,6 +24,7 @@ from shared.events import Event, OutboxRelay, Subscription
 
 if TYPE_CHECKING:
     import strawberry
+    from starlette.routing import BaseRoute
 
     from shared.runtime import Platform
 
@@ -57,7 +58,8 @@ class ServiceSpec:
     background workers (a job runner, a purge loop): each is a coroutine
     started with the service and cancelled when it stops; one that fails is
     logged and restarted after a pause, so a bad moment never ends a worker
-    for good.
+    for good. ``routes`` adds plain HTTP routes beside the GraphQL endpoint (an
+    internal route other services call), built once the service runs.
 
     ``settings`` is the service's own pydantic-settings class (its section,
     ``LMS_<NAME>_*``), read once with the platform's settings from the same
@@ -72,6 +74,7 @@ class ServiceSpec:
     consumers: Sequence[ConsumerSpec] = ()
     on_start: Callable[[Service], Awaitable[None]] | None = None
     tasks: Sequence[TaskSpec] = ()
+    routes: Callable[[Service], Sequence[BaseRoute]] | None = None
     settings: type[BaseSettings] | None = None
     description: str = ""
 

@@ -7,6 +7,8 @@ health-check query; 503 naming the first that does not) and ``/metrics``
 span, as in every service app (:mod:`shared.app`). Given a
 :class:`~gateway.edge.reload.ReloadingGateway`, the app watches its
 supergraph file while it runs and serves each changed supergraph that loads.
+With ``LMS_GATEWAY_API_KEY_EXCHANGE_URL`` set, ``/graphql`` exchanges API keys
+for access tokens first (:mod:`gateway.edge.api_keys`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
+from gateway.edge.api_keys import ApiKeyExchange, with_api_keys
 from gateway.edge.endpoint import GraphQLEndpoint
 from gateway.edge.reload import ReloadingGateway
 from gateway.engine import Gateway
@@ -33,10 +36,17 @@ SERVICE_NAME = "gateway"
 
 
 def create_gateway_app(
-    gateway: Gateway | ReloadingGateway, settings: Settings, *, path: str = "/graphql"
+    gateway: Gateway | ReloadingGateway,
+    settings: Settings,
+    *,
+    path: str = "/graphql",
+    api_keys: ApiKeyExchange | None = None,
 ) -> Starlette:
     """An app serving ``gateway`` at ``path``; its lifespan closes the gateway on shutdown
-    and, for a reloading gateway, watches the supergraph file while the app runs."""
+    and, for a reloading gateway, watches the supergraph file while the app runs.
+
+    ``api_keys`` exchanges API keys (default: the exchange the settings name, if any).
+    """
     configure_logging(settings, service=SERVICE_NAME)
     configure_tracing(settings, service=SERVICE_NAME)
 
@@ -44,8 +54,10 @@ def create_gateway_app(
         handle = gateway.handle
     else:
         handle = GraphQLEndpoint(gateway, graphiql=settings.graphiql_enabled).handle
+    if api_keys is None:
+        api_keys = ApiKeyExchange.from_settings(settings)
     routes: list[BaseRoute] = [
-        Route(path, handle, methods=["GET", "POST"]),
+        Route(path, with_api_keys(handle, api_keys), methods=["GET", "POST"]),
         *operational_routes(settings, gateway.readiness, failing_prefix="subgraph "),
     ]
 
@@ -62,6 +74,8 @@ def create_gateway_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await watching
             await gateway.close()
+            if api_keys is not None:
+                await api_keys.close()
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.gateway = gateway

@@ -6,7 +6,8 @@ process (a failed composition stops start-up and prints the errors); the
 gateway plans over that fresh supergraph and reaches each subgraph through
 its ASGI app, without a socket. A committed ``schema/supergraph.graphql`` that
 differs from the fresh composition is reported as stale (``lms compose``
-rewrites it).
+rewrites it). When the identity service is registered, the gateway exchanges
+API keys for access tokens at identity's route in the same app (no socket).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
 from gateway.edge import GraphQLEndpoint
+from gateway.edge.api_keys import ApiKeyExchange, with_api_keys
 from gateway.engine import Gateway
 from gateway.engine.gateway import READINESS_TIMEOUT, resolve_relay_node
 from gateway.supergraph import Supergraph
@@ -34,7 +36,7 @@ from lms.supergraph import SUPERGRAPH_FILE, compose_project
 from shared.app import create_app, operational_routes
 from shared.config import Settings
 from shared.runtime import Platform
-from shared.service import Service
+from shared.service import Service, ServiceSpec
 
 __all__ = [
     "GATEWAY_PATH",
@@ -86,22 +88,28 @@ def compose_services(sdls: Mapping[str, str]) -> str:
 
 
 def create_dev_app(
-    settings: Settings, *, committed_supergraph: Path = SUPERGRAPH_FILE
+    settings: Settings,
+    *,
+    committed_supergraph: Path = SUPERGRAPH_FILE,
+    specs: Sequence[ServiceSpec] | None = None,
 ) -> Starlette:
     """Every registered service on one platform, each subgraph at ``/subgraphs/NAME/graphql``,
     and the gateway over them at ``/graphql``.
 
     Raises :class:`CompositionFailed` when the subgraphs do not compose. Logs a
     warning when ``committed_supergraph`` exists and differs from the fresh
-    composition (the fresh one is served).
+    composition (the fresh one is served). ``specs``: the services to run
+    (default: every registered one).
     """
     platform = Platform.from_settings(settings)
-    services = platform.add_all(all_services())
+    services = platform.add_all(all_services() if specs is None else specs)
     sdl = compose_services({service.name: service.schema.as_str() + "\n" for service in services})
     app = create_app(platform, graphql={subgraph_path(s.name): s for s in services}, name="dev")
     _warn_when_stale(committed_supergraph, sdl)
     gateway = _embedded_gateway(app, settings, Supergraph.parse(sdl), services)
-    _mount_gateway(app, gateway, platform)
+    identity = any(service.name == "identity" for service in services)
+    api_keys = ApiKeyExchange.from_settings(settings, app=app if identity else None)
+    _mount_gateway(app, gateway, platform, api_keys)
     return app
 
 
@@ -127,7 +135,9 @@ def _embedded_gateway(
     )
 
 
-def _mount_gateway(app: Starlette, gateway: Gateway, platform: Platform) -> None:
+def _mount_gateway(
+    app: Starlette, gateway: Gateway, platform: Platform, api_keys: ApiKeyExchange | None
+) -> None:
     """Serve ``gateway`` at :data:`GATEWAY_PATH`, with ``/ready`` checking the platform's
     backends and, through the gateway, every subgraph (as ``gateway:NAME``)."""
     settings = platform.settings
@@ -138,7 +148,7 @@ def _mount_gateway(app: Starlette, gateway: Gateway, platform: Platform) -> None
 
     endpoint = GraphQLEndpoint(gateway, graphiql=settings.graphiql_enabled)
     routes: list[BaseRoute] = [
-        Route(GATEWAY_PATH, endpoint.handle, methods=["GET", "POST"]),
+        Route(GATEWAY_PATH, with_api_keys(endpoint.handle, api_keys), methods=["GET", "POST"]),
         *operational_routes(settings, readiness),
     ]
     # the platform app's own /health, /ready and /metrics give way to these
@@ -146,6 +156,7 @@ def _mount_gateway(app: Starlette, gateway: Gateway, platform: Platform) -> None
     kept = [r for r in app.router.routes if not (isinstance(r, Route) and r.path in replaced)]
     app.router.routes[:] = [*routes, *kept]
     app.state.gateway = gateway
+    app.state.api_keys = api_keys
     platform_lifespan = app.router.lifespan_context
 
     @asynccontextmanager
@@ -155,6 +166,8 @@ def _mount_gateway(app: Starlette, gateway: Gateway, platform: Platform) -> None
                 yield
             finally:
                 await gateway.close()
+                if api_keys is not None:
+                    await api_keys.close()
 
     app.router.lifespan_context = lifespan
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from shared.service import Service, ServiceSpec, TaskSpec
+from subgraphs.identity.api_key_route import api_key_routes
 from subgraphs.identity.import_worker import run_import_worker
 from subgraphs.identity.mail_consumer import email_delivery_consumer
 from subgraphs.identity.models import Base, outbox
@@ -41,5 +42,6 @@ SERVICE = ServiceSpec(
     consumers=(email_delivery_consumer(),),
     on_start=on_start,
     tasks=TASKS,
+    routes=api_key_routes,
     settings=IdentitySettings,
 )
