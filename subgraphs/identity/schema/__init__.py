@@ -28,7 +28,10 @@ from typing import TYPE_CHECKING
 
 from strawberry.tools import merge_types
 
+from shared.auth.tokens import TokenIssuer
 from shared.graphql import SubgraphSchema, build_subgraph_schema
+from shared.http import TrustedProxies
+from subgraphs.identity.lockout import LoginThrottle
 from subgraphs.identity.schema import imports, queries
 from subgraphs.identity.schema._api import (
     DEFAULT_INVITATION_URL,
@@ -79,6 +82,9 @@ def build_schema(
         revocations=service.platform.revocations,
         notify_outbox=service.notify_outbox,
         invitation_url=invitation_url,
+        issuer=TokenIssuer.from_settings(service.platform.settings, service.platform.keys),
+        throttle=LoginThrottle.from_settings(service.platform.settings, service.platform.cache),
+        trusted_proxies=TrustedProxies.parse(service.platform.settings.trusted_proxies),
     )
     return build_subgraph_schema(
         query=merge_types("Query", QUERIES),

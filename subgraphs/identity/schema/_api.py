@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from shared.auth.revocation import RevocationList
+    from shared.auth.tokens import TokenIssuer
     from shared.db import Database
+    from shared.http import TrustedProxies
+    from subgraphs.identity.lockout import LoginThrottle
     from subgraphs.identity.settings import IdentitySettings
 
 __all__ = ["DEFAULT_INVITATION_URL", "IdentityApi", "ProvideIdentityApi", "api_of"]
@@ -40,6 +43,12 @@ class IdentityApi:
     revocations: RevocationList | None
     notify_outbox: Callable[[], None]
     invitation_url: str = DEFAULT_INVITATION_URL
+    issuer: TokenIssuer | None = None
+    """Signs the access tokens of sign-ins; set by ``build_schema``."""
+    throttle: LoginThrottle | None = None
+    """Counts failed sign-ins (``LMS_LOGIN_*``); set by ``build_schema``."""
+    trusted_proxies: TrustedProxies | None = None
+    """Whose ``X-Forwarded-For`` tells the client's address (``LMS_TRUSTED_PROXIES``)."""
 
     async def in_transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """``work`` in one transaction: committed when it returns, rolled back when it raises."""

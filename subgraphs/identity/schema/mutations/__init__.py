@@ -11,6 +11,13 @@ from __future__ import annotations
 from subgraphs.identity.schema.mutations import (
     college_create,
     college_update,
+    invitation_accept,
+    login,
+    logout,
+    password_change,
+    password_reset,
+    password_reset_request,
+    token_refresh,
     user_activate,
     user_deactivate,
     user_delete,
@@ -36,5 +43,12 @@ MUTATIONS: tuple[type, ...] = (
     users_onboard.Mutation,
     user_import_upload_create.Mutation,
     user_import_start.Mutation,
+    login.Mutation,
+    token_refresh.Mutation,
+    logout.Mutation,
+    password_change.Mutation,
+    password_reset_request.Mutation,
+    password_reset.Mutation,
+    invitation_accept.Mutation,
 )
 """The root ``Mutation``'s parts: one line per mutation module."""
