@@ -13,7 +13,7 @@ at identity's route on a migrated identity database.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -57,7 +57,7 @@ def loop() -> Iterator[asyncio.AbstractEventLoop]:
     loop.close()
 
 
-async def _edge(settings: Settings) -> AsyncIterator[Edge]:
+async def _edge(settings: Settings) -> AsyncGenerator[Edge]:
     platform = Platform.from_settings(settings.with_overrides(auto_migrate=False))
     service = platform.add(SERVICE)
     await service.migrations.upgrade()

@@ -9,6 +9,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import update
 
 from shared.app import create_app
 from shared.auth import LocalTokenVerifier
@@ -101,7 +102,7 @@ async def test_revoked_expired_and_unknown_keys_are_refused(db_settings: Setting
         _, _, expired = await _college_and_key(service)
         async with service.database.transaction() as session:
             await session.execute(
-                ApiKey.__table__.update()
+                update(ApiKey)
                 .where(ApiKey.prefix == expired.split("_")[1])
                 .values(expires_at=utcnow() - timedelta(minutes=1))
             )
