@@ -365,7 +365,10 @@ def _position(cursor: str, *, field: str) -> int:
 
 
 # -- GraphQL types ------------------------------------------------------------------------
-@strawberry.type(description="Where a page sits in the whole list.")
+@strawberry.federation.type(
+    shareable=True,
+    description="Where a page sits in the whole list (the same type in every subgraph).",
+)
 class PageInfo:
     has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
     has_previous_page: bool = strawberry.field(description="Whether items come before this page.")
