@@ -135,7 +135,7 @@ async def test_bad_scopes_and_expiry_are_payload_errors_and_create_nothing(
     token = world.tokens["admin_a"]
     past = (datetime.now(UTC) - timedelta(days=1)).isoformat()
     far = (datetime.now(UTC) + timedelta(days=5000)).isoformat()
-    cases = [
+    cases: list[tuple[dict[str, Any], tuple[str, str]]] = [
         ({"expiresAt": past}, ("expiresAt", "INVALID_EXPIRY")),
         ({"expiresAt": far}, ("expiresAt", "INVALID_EXPIRY")),
         ({"scopes": []}, ("scopes", "INVALID_SCOPES")),

@@ -128,7 +128,7 @@ async def test_a_role_in_use_is_kept_unless_its_holders_get_another(
 
 async def test_invalid_roles_are_payload_errors(identity_app: IdentityApp, world: World) -> None:
     token = world.tokens["admin_a"]
-    cases = [
+    cases: list[tuple[dict[str, Any], tuple[str, str]]] = [
         ({"key": "Lab Assistant"}, ("key", "INVALID_ROLE_KEY")),
         ({"key": "teacher"}, ("key", "ROLE_KEY_TAKEN")),
         ({"permissions": ["course:fly"]}, ("permissions", "UNKNOWN_PERMISSION")),
