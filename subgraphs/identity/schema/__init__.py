@@ -32,7 +32,7 @@ from shared.auth.tokens import TokenIssuer
 from shared.graphql import SubgraphSchema, build_subgraph_schema
 from shared.http import TrustedProxies
 from subgraphs.identity.lockout import LoginThrottle
-from subgraphs.identity.schema import imports, queries
+from subgraphs.identity.schema import api_keys, imports, queries, templates
 from subgraphs.identity.schema._api import (
     DEFAULT_INVITATION_URL,
     IdentityApi,
@@ -58,6 +58,8 @@ __all__ = [
 QUERIES: tuple[type, ...] = (
     queries.Query,
     imports.Query,
+    api_keys.Query,
+    templates.Query,
 )
 """The root ``Query``'s parts: one line per query module."""
 

@@ -9,14 +9,23 @@ root ``Mutation`` type. Add a mutation with a new module and one line here.
 from __future__ import annotations
 
 from subgraphs.identity.schema.mutations import (
+    api_key_create,
+    api_key_revoke,
+    api_key_rotate,
     college_create,
     college_update,
+    email_template_preview,
+    email_template_revert,
+    email_template_save,
     invitation_accept,
     login,
     logout,
     password_change,
     password_reset,
     password_reset_request,
+    role_create,
+    role_delete,
+    role_update,
     token_refresh,
     user_activate,
     user_deactivate,
@@ -26,6 +35,9 @@ from subgraphs.identity.schema.mutations import (
     user_invite,
     user_role_assign,
     user_role_remove,
+    users_bulk_deactivate,
+    users_bulk_delete,
+    users_bulk_update,
     users_onboard,
 )
 
@@ -50,5 +62,17 @@ MUTATIONS: tuple[type, ...] = (
     password_reset_request.Mutation,
     password_reset.Mutation,
     invitation_accept.Mutation,
+    api_key_create.Mutation,
+    api_key_rotate.Mutation,
+    api_key_revoke.Mutation,
+    role_create.Mutation,
+    role_update.Mutation,
+    role_delete.Mutation,
+    users_bulk_deactivate.Mutation,
+    users_bulk_update.Mutation,
+    users_bulk_delete.Mutation,
+    email_template_save.Mutation,
+    email_template_revert.Mutation,
+    email_template_preview.Mutation,
 )
 """The root ``Mutation``'s parts: one line per mutation module."""

@@ -1,0 +1,68 @@
+"""``usersBulkDeactivate``: deactivate up to 100 accounts at once, all or none."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from shared.graphql import HasPermission, permission_field_description, require_principal
+from subgraphs.identity import bulk_accounts
+from subgraphs.identity.models import Account
+from subgraphs.identity.schema._api import api_of
+from subgraphs.identity.schema.types import User
+from subgraphs.identity.schema.users_bulk import (
+    IDS_DESCRIPTION,
+    BulkItemError,
+    local_ids,
+    revoke_access,
+    run_bulk,
+)
+
+__all__ = ["Mutation", "UsersBulkDeactivatePayload"]
+
+PERMISSION = "user:deactivate"
+
+
+@strawberry.type(description="The deactivated accounts, or why none was.")
+class UsersBulkDeactivatePayload:
+    users: list[User] | None = strawberry.field(
+        description="The accounts, in the order of `ids`; null on errors."
+    )
+    errors: list[BulkItemError] = strawberry.field(  # type: ignore[valid-type]
+        description="Per item (`index` in `ids`): UNKNOWN_ACCOUNT, DUPLICATE_ITEM, "
+        "CANNOT_CHANGE_SELF, ACCOUNT_DEACTIVATED. Empty on success; nothing changed otherwise."
+    )
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(  # type: ignore[untyped-decorator]
+        permission_classes=[HasPermission(PERMISSION)],
+        description=permission_field_description(
+            "Deactivate up to 100 accounts of the college, all or none: their tokens are refused "
+            "at once, their sessions and pending links end. Not one's own account. Emits "
+            "`user.deactivated` per account.",
+            PERMISSION,
+        ),
+    )
+    async def users_bulk_deactivate(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description=IDS_DESCRIPTION)],
+    ) -> UsersBulkDeactivatePayload:
+        principal = require_principal(info)
+        api = api_of(info)
+        account_ids = local_ids(ids)
+
+        async def deactivate(session: Any) -> list[Account]:
+            changed = await bulk_accounts.bulk_deactivate_accounts(
+                session, actor=principal, account_ids=account_ids, on_commit=api.notify_outbox
+            )
+            await revoke_access(api, changed)
+            return changed
+
+        return await run_bulk(
+            UsersBulkDeactivatePayload, lambda: api.in_transaction(deactivate), ids
+        )
