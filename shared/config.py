@@ -27,6 +27,8 @@ from typing import Any, Literal, TypeVar
 from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.http.client_address import parse_networks
+
 __all__ = [
     "ENV_PREFIX",
     "Settings",
@@ -90,6 +92,14 @@ class Settings(BaseSettings):
     )
     graphiql: bool | None = Field(
         None, description="Serve GraphiQL to browsers at `/graphql`. Default: on in development."
+    )
+    trusted_proxies: str = Field(
+        "127.0.0.0/8,::1",
+        description="Comma-separated addresses or networks (CIDR) of proxies whose "
+        "`X-Forwarded-For` is believed: a request from one of them is taken to come from the "
+        "rightmost address of that header outside this list. The default, loopback, covers the "
+        "in-process gateway of `lms dev`; in a distributed deployment add the gateway's and the "
+        "load balancer's networks.",
     )
 
     # -- relational database ---------------------------------------------------
@@ -334,6 +344,12 @@ class Settings(BaseSettings):
         "`lms serve gateway`; a changed file that loads is swapped in without dropping a "
         "request. 0 turns reloading off.",
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_trusted_proxies(cls, value: str) -> str:
+        parse_networks(value)
+        return value
 
     @field_validator("gateway_subgraph_urls")
     @classmethod

@@ -55,7 +55,10 @@ class GraphQLEndpoint:
         if isinstance(parsed, GatewayResponse):
             return render(parsed, media_type)
         response = await self.gateway.execute(
-            parsed, headers=headers, method="GET" if method == "HEAD" else method
+            parsed,
+            headers=headers,
+            method="GET" if method == "HEAD" else method,
+            peer=request.client.host if request.client is not None else None,
         )
         return render(response, media_type)
 

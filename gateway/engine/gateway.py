@@ -165,10 +165,15 @@ class Gateway:
         *,
         headers: Mapping[str, str],
         method: str = "POST",
+        peer: str | None = None,
     ) -> GatewayResponse:
-        """Answer ``request``; ``headers`` are the client's HTTP headers, ``method`` its verb."""
+        """Answer ``request``; ``headers`` are the client's HTTP headers, ``method`` its verb.
+
+        ``peer`` is the address the request came from (appended to the
+        ``x-forwarded-for`` the subgraphs receive).
+        """
         started = time.perf_counter()
-        response, operation = await self._answer(request, headers, method)
+        response, operation = await self._answer(request, headers, method, peer)
         if operation is None:
             operation_type, operation_name = "unknown", request.operation_name
         else:
@@ -183,7 +188,7 @@ class Gateway:
         return response
 
     async def _answer(
-        self, request: GraphQLRequest, headers: Mapping[str, str], method: str
+        self, request: GraphQLRequest, headers: Mapping[str, str], method: str, peer: str | None
     ) -> tuple[GatewayResponse, OperationDefinitionNode | None]:
         prepared = self._documents.get(request.query)
         document = prepared.document
@@ -238,7 +243,7 @@ class Gateway:
                 document,
                 operation_name=operation_name,
                 variables=variables,
-                headers=subgraph_headers(headers),
+                headers=subgraph_headers(headers, peer=peer),
             )
         except Exception:
             logger.exception("execution failed for operation %s", operation_name or "<anonymous>")

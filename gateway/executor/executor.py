@@ -192,10 +192,13 @@ class Executor:
         return await self._inflight.send(key, lambda: transport.send(request))
 
 
-_PER_REQUEST_HEADERS = frozenset({"x-request-id", "traceparent", "tracestate"})
+_PER_REQUEST_HEADERS = frozenset(
+    {"x-request-id", "traceparent", "tracestate", "user-agent", "x-forwarded-for"}
+)
 """Headers unique to each client request, left out of the deduplication key: two
-identical requests of the same caller share one subgraph request, which carries
-the first one's request id and trace context."""
+identical requests of the same credentials share one subgraph request, which carries
+the first one's request id, trace context and client address (queries only:
+mutations, where the client's address is recorded, are never shared)."""
 
 
 class _Run:
