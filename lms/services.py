@@ -22,9 +22,10 @@ __all__ = [
 ]
 
 SERVICE_MODULES: dict[str, str] = {
-    "identity": "subgraphs.identity.app",
     "audit": "subgraphs.audit.app",
+    "identity": "subgraphs.identity.app",
 }
+"""Service name -> module, in alphabetical order: the order composition sees them in."""
 
 
 class UnknownService(LookupError):

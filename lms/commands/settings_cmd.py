@@ -28,9 +28,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         description="Show every LMS_ setting and its effective value, or (--markdown) "
         "the table of docs/configuration.md.",
     )
-    parser.add_argument(
-        "--markdown", action="store_true", help="print the documentation tables"
-    )
+    parser.add_argument("--markdown", action="store_true", help="print the documentation tables")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -9,8 +9,10 @@ password resets).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+from shared.db import DatabaseUnavailable
 from shared.service import Service, ServiceSpec, TaskSpec
 from subgraphs.identity.api_key_route import api_key_routes
 from subgraphs.identity.import_worker import run_import_worker
@@ -22,9 +24,21 @@ from subgraphs.identity.settings import IdentitySettings
 
 __all__ = ["SERVICE", "TASKS"]
 
+logger = logging.getLogger(__name__)
+
 
 async def on_start(service: Service) -> None:
-    """Seed or update the built-in roles, in one transaction."""
+    """Seed or update the built-in roles, in one transaction.
+
+    An unreachable database does not stop the start: ``/ready`` reports it,
+    and built-in roles are also synced whenever a college is created (their
+    permissions are always read from the code).
+    """
+    try:
+        await service.database.ping()
+    except DatabaseUnavailable as exc:
+        logger.warning("built-in roles not synced at start: %s", exc)
+        return
     async with service.database.transaction() as session:
         await sync_builtin_roles(session)
 

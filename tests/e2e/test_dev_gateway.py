@@ -26,11 +26,12 @@ from shared.events import PLATFORM_TOPICS, Event, ensure_topics
 from tests.fixtures.platform import RunningApp
 
 SELECTIONS: dict[str, str] = {
+    "identity": "roles { key name } permissionCatalogue { name }",
     "audit": "auditLog(first: 10) { totalCount nodes { eventId type subject actorId } }",
 }
 """Each subgraph's part of the spanning query: root fields it alone resolves."""
 
-PERMISSIONS = frozenset({"audit:read"})
+PERMISSIONS = frozenset({"audit:read", "role:read"})
 """What the caller of the spanning query may do (every part must be readable)."""
 
 

@@ -21,6 +21,8 @@ async def test_health_ready_metrics_jwks(running_app: RunningApp) -> None:
         "storage",
         "cache",
         "pubsub",
+        "database:identity",
+        "gateway:identity",
         "database:audit",
         "gateway:audit",
     }
@@ -70,6 +72,7 @@ async def test_ready_names_the_unreachable_database(sqlite_settings: Settings) -
     assert body["status"] == "unavailable"
     assert body["checks"]["events"] == "ok"
     assert body["error"].startswith("database:audit: database of audit unreachable at ")
+    assert body["checks"]["database:identity"] != "ok"
     assert body["error"].endswith("(check LMS_DATABASE_URL)")
     assert "\n" not in body["error"]
 

@@ -315,3 +315,30 @@ def test_dockerignore_keeps_the_context_small_but_complete() -> None:
 
     assert {".git", ".venv", "tests"} <= ignored
     assert not ignored & {"requirements", "lms", "shared", "pyproject.toml", "README.md"}
+
+
+IDENTITY = "identity"
+
+
+def test_identity_signs_with_persisted_keys_and_every_other_container_verifies_its_jwks(
+    containers: dict[str, dict[str, Any]],
+) -> None:
+    # given identity's container and every other container serving requests
+    services = platform_containers(containers)
+    identity = services.pop(IDENTITY)
+    verifiers = {**services, GATEWAY: gateway_container(containers)}
+    identity_settings = Settings.load(environment_of(identity))
+    jwks = f"http://{IDENTITY}:{environment_of(identity)['LMS_PORT']}/.well-known/jwks.json"
+
+    # then identity signs with its local keys, kept in a named volume
+    assert identity_settings.jwks_url is None
+    keys_dir = str(identity_settings.effective_jwt_keys_dir)
+    mounts = {str(v).split(":")[1]: str(v).split(":")[0] for v in identity.get("volumes", [])}
+    assert keys_dir in mounts, "identity's signing keys must outlive the container"
+    named_volumes = set(yaml.safe_load(COMPOSE.read_text())["volumes"])
+    assert mounts[keys_dir] in named_volumes
+    # and every other container verifies tokens against identity's JWKS
+    for name, container in verifiers.items():
+        assert Settings.load(environment_of(container)).jwks_url == jwks, name
+    # and waits for identity before serving
+    assert containers[GATEWAY]["depends_on"][IDENTITY]["condition"] == "service_healthy"
