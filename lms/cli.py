@@ -14,6 +14,7 @@ from types import ModuleType
 
 from lms.commands import (
     compose,
+    create_superadmin,
     dev,
     gateway,
     migrate,
@@ -40,6 +41,7 @@ COMMANDS: dict[str, ModuleType] = {
     "gateway": gateway,
     "plan": plan,
     "compose": compose,
+    "create-superadmin": create_superadmin,
 }
 
 
