@@ -22,7 +22,12 @@ __all__ = ["app_from_environment"]
 
 def app_from_environment() -> Starlette:
     """The gateway app for the supergraph and settings in the ``LMS_*`` environment."""
-    settings = Settings.load()
+    # the platform's services may add LMS_<SERVICE>_* sections to the environment
+    # the gateway shares with them; knowing them keeps those variables from being
+    # refused as unknown
+    from lms.services import settings_sections
+
+    settings = Settings.load(sections=settings_sections().values())
     if settings.gateway_supergraph is None:
         raise GatewayConfigError(
             "LMS_GATEWAY_SUPERGRAPH is not set: name the supergraph file to serve"
