@@ -72,8 +72,7 @@ def _mailbox(app: RunningApp) -> Path:
 
 
 def _read(path: Path) -> EmailMessage:
-    message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-    return cast(EmailMessage, message)
+    return BytesParser(policy=policy.default).parsebytes(path.read_bytes())
 
 
 async def _emails_to(app: RunningApp, addresses: set[str]) -> dict[str, EmailMessage]:
