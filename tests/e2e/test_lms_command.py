@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 
+from lms.services import SERVICE_MODULES
 from shared.config import Settings
 
 LMS = [sys.executable, "-m", "lms.cli"]
@@ -82,12 +83,15 @@ def test_migrate_on_postgres(postgres_settings: Settings) -> None:
             text=True,
             check=True,
         )
-        return done.stdout.strip().splitlines()[-1]
+        return done.stdout.strip()
 
-    upgraded = lms("upgrade")  # creates the service's database, then migrates it
-    assert upgraded.startswith("audit: at ")
-    assert upgraded.endswith("(head)")
-    assert lms("current") == upgraded
+    upgraded = lms("upgrade")  # creates each service's database, then migrates it
+    lines = {line.split(":", 1)[0]: line for line in upgraded.splitlines() if ": at " in line}
+    assert set(SERVICE_MODULES) <= set(lines)
+    assert all(lines[name].endswith("(head)") for name in SERVICE_MODULES)
+    assert lms("current").splitlines()[-len(SERVICE_MODULES) :] == [
+        lines[name] for name in sorted(lines) if name in SERVICE_MODULES
+    ]
     assert lms("downgrade", "base", "--service", "audit").startswith("audit: at base")
     assert lms("upgrade", "--service", "audit").endswith("(head)")
 

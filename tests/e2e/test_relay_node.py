@@ -16,7 +16,8 @@ import pytest
 
 from gateway.engine import Gateway, GraphQLRequest
 from gateway.supergraph import Supergraph
-from gateway.transport import AsgiTransport
+from gateway.transport import AsgiTransport, Transport
+from lms.services import SERVICE_MODULES
 from lms.supergraph import compose_project
 from shared.auth import Principal, TokenIssuer
 from shared.events import PLATFORM_TOPICS, Event, ensure_topics
@@ -45,10 +46,11 @@ def supergraph() -> Supergraph:
 
 @pytest.fixture
 async def gateway(running_app: RunningApp, supergraph: Supergraph) -> AsyncIterator[Gateway]:
-    transport = AsgiTransport(
-        "audit", running_app.app, path="/subgraphs/audit/graphql", timeout=10.0
-    )
-    served = Gateway(supergraph, {"audit": transport}, relay_node=True)
+    transports: dict[str, Transport] = {
+        name: AsgiTransport(name, running_app.app, path=f"/subgraphs/{name}/graphql", timeout=10.0)
+        for name in SERVICE_MODULES
+    }
+    served = Gateway(supergraph, transports, relay_node=True)
     assert served.relay_node
     yield served
     await served.close()
