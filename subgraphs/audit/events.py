@@ -13,7 +13,7 @@ from subgraphs.audit import models, service
 if TYPE_CHECKING:
     from shared.service import Service
 
-__all__ = ["CONSUMERS", "recorder"]
+__all__ = ["CONSUMERS", "UNRECORDED_TOPICS", "recorder"]
 
 CONSUMER_NAME = "recorder"
 
@@ -29,10 +29,15 @@ def recorder(running: Service) -> IdempotentConsumer:
     )
 
 
+UNRECORDED_TOPICS = frozenset({"lms.audit", "lms.notification"})
+"""Topics the log does not read: its own, and the requests to deliver a message
+(an email's text may hold a single-use token, such as an invitation link; the
+domain event that caused it, ``user.invited``, is recorded instead)."""
+
 CONSUMERS = (
     ConsumerSpec(
         name=CONSUMER_NAME,
-        topics=tuple(topic.name for topic in PLATFORM_TOPICS if topic.name != "lms.audit"),
+        topics=tuple(t.name for t in PLATFORM_TOPICS if t.name not in UNRECORDED_TOPICS),
         handler=recorder,
     ),
 )

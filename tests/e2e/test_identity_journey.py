@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import re
 import uuid
 from email import policy
@@ -210,6 +211,20 @@ async def test_a_college_onboards_its_students_and_one_of_them_loses_access(
     )
     admin_token = admin["session"]["accessToken"]
     assert admin["session"]["user"]["status"] == "ACTIVE"
+
+    # and the college's audit log records the invitation, but never its link's token
+    token_text = _token_in(invitation)
+    log_query = "{ auditLog(first: 100) { nodes { type data } } }"
+    async with asyncio.timeout(60):
+        while True:
+            log = await _graphql(app, log_query, token=admin_token)
+            assert "errors" not in log, log["errors"]
+            entries = log["data"]["auditLog"]["nodes"]
+            if any(entry["type"] == "user.activated" for entry in entries):
+                break
+            await asyncio.sleep(0.1)
+    assert {"college.created", "user.invited"} <= {entry["type"] for entry in entries}
+    assert all(token_text not in json.dumps(entry["data"]) for entry in entries)
 
     # and the admin imports 1,000 students from a file with three bad rows
     key = await _upload(app, admin_token, _students_csv(domain))
