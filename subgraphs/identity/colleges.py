@@ -4,6 +4,7 @@ Creating a college is a platform act (``college:create``, the super-admin);
 it seeds the built-in roles, then invites the college's first admin, all in
 the caller's transaction: an invalid admin email leaves no college behind.
 Members read their own college; only the super-admin reads the others.
+A college's admins also edit its password policy (:func:`update_password_policy`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from subgraphs.identity import events, tenancy
 from subgraphs.identity.accounts import DEFAULT_INVITATION_TTL, Invitation, add_invited_account
 from subgraphs.identity.errors import IdentityErrorCode
 from subgraphs.identity.models import AccountKind, College, CollegeStatus
+from subgraphs.identity.password_policy import PasswordPolicy
 from subgraphs.identity.permissions import COLLEGE_ADMIN
 from subgraphs.identity.roles import sync_builtin_roles
 from subgraphs.identity.validation import normalize_email, normalize_name, normalize_slug
@@ -36,6 +38,7 @@ __all__ = [
     "get_college",
     "normalize_college_settings",
     "update_college",
+    "update_password_policy",
 ]
 
 DEFAULT_COLLEGE_SETTINGS: Mapping[str, Any] = {
@@ -184,6 +187,51 @@ async def update_college(
         subject=college.id,
         actor=actor,
         data={"changed": changed, "slug": college.slug, "status": college.status.value},
+        on_commit=on_commit,
+    )
+    return college
+
+
+async def update_password_policy(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    college_id: str | None,
+    values: Mapping[str, Any],
+    on_commit: events.OnCommit | None = None,
+) -> College:
+    """Change the college's password policy settings in ``values``; ``college:update``.
+
+    ``college_id`` ``None`` is the actor's own college; naming another one is
+    for super-admins. ``values`` are :class:`PasswordPolicy` settings by their
+    stored name (``min_length``...), merged into the current policy; the
+    result is checked as a whole, and every unknown setting, wrongly typed
+    value and value out of range is reported at once (one
+    :class:`~shared.errors.DomainErrors`, each error on its setting's camelCase
+    field), with nothing stored. The full normalised policy is stored; new
+    passwords follow it from the next change on. Emits
+    ``college.password_policy_changed`` (``changed``: each changed setting and
+    its new value) when something changed.
+    """
+    college_id = tenancy.target_college(actor, college_id, field="college_id")
+    tenancy.require_permission_in(actor, "college:update", college_id)
+    college = await session.get(College, college_id, with_for_update=True)
+    if college is None or not _may_read(actor, college.id):
+        raise NotFoundError("No such college.")
+    current = PasswordPolicy.from_json(college.password_policy or {}).to_json()
+    policy = PasswordPolicy.from_json({**current, **values}).to_json()
+    changed = {key: value for key, value in policy.items() if current.get(key) != value}
+    if not changed:
+        return college
+    college.password_policy = policy
+    await session.flush()
+    await events.publish(
+        session,
+        type=events.COLLEGE_PASSWORD_POLICY_CHANGED,
+        tenant=college.id,
+        subject=college.id,
+        actor=actor,
+        data={"changed": changed},
         on_commit=on_commit,
     )
     return college

@@ -24,6 +24,7 @@
 | ``college.apikey_created`` | key id | the college | name, prefix, scopes, expires_at |
 | ``college.apikey_rotated`` | key id | the college | prefix, previous_valid_until |
 | ``college.apikey_revoked`` | key id | the college | prefix |
+| ``college.password_policy_changed`` | college id | the college | changed (setting: new value) |
 
 Every event's data also carries ``actor_id`` (who caused it). ``template*``:
 ``template``, ``template_version`` and ``college_id``; ``user.login_failed``
@@ -60,6 +61,7 @@ __all__ = [
     "APIKEY_REVOKED",
     "APIKEY_ROTATED",
     "COLLEGE_CREATED",
+    "COLLEGE_PASSWORD_POLICY_CHANGED",
     "COLLEGE_UPDATED",
     "EMAIL_REQUESTED",
     "PUBLISHED",
@@ -103,6 +105,7 @@ ROLE_DELETED = "role.deleted"
 APIKEY_CREATED = "college.apikey_created"
 APIKEY_ROTATED = "college.apikey_rotated"
 APIKEY_REVOKED = "college.apikey_revoked"
+COLLEGE_PASSWORD_POLICY_CHANGED = "college.password_policy_changed"
 EMAIL_REQUESTED = "notification.email_requested"
 TEMPLATE_SAVED = "college.template_saved"
 USER_LOGGED_IN = "user.logged_in"
@@ -127,6 +130,7 @@ PUBLISHED: tuple[str, ...] = (
     APIKEY_CREATED,
     APIKEY_ROTATED,
     APIKEY_REVOKED,
+    COLLEGE_PASSWORD_POLICY_CHANGED,
     EMAIL_REQUESTED,
     TEMPLATE_SAVED,
     USER_LOGGED_IN,

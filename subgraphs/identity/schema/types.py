@@ -24,6 +24,8 @@ from shared.graphql import (
 )
 from subgraphs.identity import models, tenancy
 from subgraphs.identity.errors import IdentityErrorCode
+from subgraphs.identity.password_policy import CharacterClass
+from subgraphs.identity.password_policy import PasswordPolicy as PasswordPolicyRules
 from subgraphs.identity.roles import role_permissions
 from subgraphs.identity.schema.loaders import account_by_id, college_by_id, roles_by_account_id
 
@@ -33,6 +35,8 @@ __all__ = [
     "CollegeSettings",
     "CollegeStatus",
     "IdentityError",
+    "PasswordCharacterClass",
+    "PasswordPolicy",
     "Role",
     "User",
     "UserKind",
@@ -127,6 +131,71 @@ class CollegeSettings:
     )
 
 
+@strawberry.enum(description="A kind of character a password policy counts.")
+class PasswordCharacterClass(Enum):
+    LOWER = "lower"
+    UPPER = "upper"
+    DIGIT = "digit"
+    SYMBOL = "symbol"
+
+    def to_domain(self) -> CharacterClass:
+        return CharacterClass(self.value)
+
+
+@strawberry.type(
+    description="The rules a college's new passwords must follow (checked on every password "
+    "change, reset and invitation acceptance). Readable by whoever may read the college: "
+    "every member, students included, so they can choose a password that passes."
+)
+class PasswordPolicy:
+    min_length: int = strawberry.field(
+        description="Fewest characters, 8 to 128 (default 12), after NFKC normalisation."
+    )
+    max_length: int = strawberry.field(
+        description="Most characters, 64 to 1024 and not below `minLength` (default 128)."
+    )
+    character_classes: list[PasswordCharacterClass] = strawberry.field(
+        description="The kinds of character counted for `minCharacterClasses` (default all four)."
+    )
+    min_character_classes: int = strawberry.field(
+        description="How many of `characterClasses` a password must use, 0 to their number "
+        "(default 0: none required)."
+    )
+    history_count: int = strawberry.field(
+        description="A new password may not be one of the account's last N, 0 to 24 (default 5)."
+    )
+    max_age_days: int | None = strawberry.field(
+        description="Days after which a password expires, 1 to 3650; null (default): never."
+    )
+    reject_common: bool = strawberry.field(
+        description="Refuse the 30,000 most common passwords, also with digits or symbols "
+        "around them (default true)."
+    )
+    reject_personal_data: bool = strawberry.field(
+        description="Refuse passwords containing the email's name or the display name, or a "
+        "part of 4 characters or more (default true)."
+    )
+
+    @classmethod
+    def from_stored(cls, stored: dict[str, Any] | None) -> PasswordPolicy:
+        """The policy a college stores (``{}``: the platform's defaults)."""
+        rules = PasswordPolicyRules.from_json(stored or {})
+        return cls(
+            min_length=rules.min_length,
+            max_length=rules.max_length,
+            character_classes=[
+                PasswordCharacterClass(c.value)
+                for c in CharacterClass
+                if c in rules.character_classes
+            ],
+            min_character_classes=rules.min_character_classes,
+            history_count=rules.history_count,
+            max_age_days=rules.max_age_days,
+            reject_common=rules.reject_common,
+            reject_personal_data=rules.reject_personal_data,
+        )
+
+
 @strawberry.federation.type(keys=["id"], description="A college: one tenant of the platform.")
 class College:
     id: strawberry.ID = strawberry.field(description="Global id of the college.")
@@ -134,6 +203,11 @@ class College:
     name: str = strawberry.field(description="Name of the college.")
     status: CollegeStatus = strawberry.field(description="Active, or suspended by the platform.")
     settings: CollegeSettings = strawberry.field(description="Time zone, locale, academic year.")
+    password_policy: PasswordPolicy = strawberry.field(
+        description="The rules its new passwords must follow. Readable by whoever may read the "
+        "college (every member, students included); changed with "
+        "`collegePasswordPolicyUpdate` (`college:update`)."
+    )
     created_at: datetime = strawberry.field(description="When the college was created (UTC).")
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
 
@@ -150,6 +224,7 @@ class College:
                 locale=str(values.get("locale", "en")),
                 academic_year_start_month=int(values.get("academic_year_start_month", 9)),
             ),
+            password_policy=PasswordPolicy.from_stored(row.password_policy),
             created_at=_utc(row.created_at),
             updated_at=_utc(row.updated_at),
         )

@@ -73,6 +73,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "collegeCreate": frozenset({SA}),
     "collegeUpdate": ADMINS,
     "collegeUpdate (status)": frozenset({SA}),
+    "collegePasswordPolicyUpdate": ADMINS,
     # accounts
     "userInvite": ADMINS,
     "userActivate": ADMINS,
@@ -474,6 +475,19 @@ async def _college_update(matrix: Matrix, caller: str) -> Call:
     )
 
 
+async def _college_password_policy_update(matrix: Matrix, caller: str) -> Call:
+    # the default minimum length: allowed callers succeed without changing the policy
+    return Call(
+        "collegePasswordPolicyUpdate",
+        _input(
+            "collegePasswordPolicyUpdate",
+            "CollegePasswordPolicyUpdateInput",
+            f"college {{ id passwordPolicy {{ minLength }} }} {ERRORS}",
+        ),
+        {"input": {"minLength": 12, **_college_scope(matrix, caller)}},
+    )
+
+
 async def _college_suspend(matrix: Matrix, caller: str) -> Call:
     # the super-admin suspends a college of its own; the others try their college
     # (which the test reactivates afterwards, should the suspension go through)
@@ -707,6 +721,7 @@ BUILDERS: dict[str, Builder] = {
     "userImportJobs": _import_jobs,
     "collegeCreate": _college_create,
     "collegeUpdate": _college_update,
+    "collegePasswordPolicyUpdate": _college_password_policy_update,
     "userInvite": _user_invite,
     "userActivate": _user_activate,
     "userDeactivate": _user_deactivate,

@@ -325,6 +325,15 @@ def _aims(s: Sweep) -> dict[str, Aim]:
             "NOT_FOUND",
         ),
         # changes naming college A
+        "collegePasswordPolicyUpdate": Aim(
+            mutation(
+                "collegePasswordPolicyUpdate",
+                "CollegePasswordPolicyUpdateInput",
+                f"college {{ id }} {ERRORS}",
+            ),
+            with_college(minLength=64, historyCount=0),
+            "FORBIDDEN",
+        ),
         "userInvite": Aim(
             mutation("userInvite", "UserInviteInput", f"user {{ id }} {ERRORS}"),
             with_college(email="planted@nv.edu", displayName="Planted", kind="STUDENT"),
@@ -439,6 +448,7 @@ AIMS = [
     "roleUpdate",
     "roleDelete",
     "userInvite",
+    "collegePasswordPolicyUpdate",
     "usersOnboard",
     "userImportUploadCreate",
     "userImportStart (collegeId)",

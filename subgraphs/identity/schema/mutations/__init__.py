@@ -13,6 +13,7 @@ from subgraphs.identity.schema.mutations import (
     api_key_revoke,
     api_key_rotate,
     college_create,
+    college_password_policy_update,
     college_update,
     email_template_preview,
     email_template_revert,
@@ -74,5 +75,6 @@ MUTATIONS: tuple[type, ...] = (
     email_template_save.Mutation,
     email_template_revert.Mutation,
     email_template_preview.Mutation,
+    college_password_policy_update.Mutation,
 )
 """The root ``Mutation``'s parts: one line per mutation module."""
