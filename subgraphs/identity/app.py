@@ -18,6 +18,7 @@ from subgraphs.identity.api_key_route import api_key_routes
 from subgraphs.identity.import_worker import run_import_worker
 from subgraphs.identity.mail_consumer import email_delivery_consumer
 from subgraphs.identity.models import Base, outbox
+from subgraphs.identity.purge_worker import run_purge_worker
 from subgraphs.identity.roles import sync_builtin_roles
 from subgraphs.identity.schema import build_schema
 from subgraphs.identity.settings import IdentitySettings
@@ -43,7 +44,10 @@ async def on_start(service: Service) -> None:
         await sync_builtin_roles(session)
 
 
-TASKS: tuple[TaskSpec, ...] = (TaskSpec(name="user-import", run=run_import_worker),)
+TASKS: tuple[TaskSpec, ...] = (
+    TaskSpec(name="user-import", run=run_import_worker),
+    TaskSpec(name="account-purge", run=run_purge_worker),
+)
 """The service's background workers: one line per worker."""
 
 SERVICE = ServiceSpec(

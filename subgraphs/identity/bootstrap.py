@@ -3,7 +3,9 @@
 Nobody can be invited before someone can sign in, so ``lms create-superadmin``
 makes the first platform account directly: kind ``platform``, no college,
 the built-in super-admin role, active, with a password that passes the
-default password policy.
+default password policy. It emits ``user.created_superadmin`` (account
+id, email, name and role; never the password), so the audit log records a
+fresh install's first account.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import utcnow
 from shared.errors import DomainError
+from subgraphs.identity import events
 from subgraphs.identity.errors import IdentityErrorCode
 from subgraphs.identity.models import Account, AccountKind, AccountRole, AccountStatus
 from subgraphs.identity.password_policy import PasswordPolicy, check_password
@@ -48,6 +51,8 @@ async def create_superadmin(
     Raises :class:`DomainError`: ``INVALID_EMAIL``, ``DUPLICATE_EMAIL`` when a
     platform account has that email, or the password policy's codes (the
     first broken rule; call :func:`superadmin_password_problems` for all).
+    Emits ``user.created_superadmin`` (no tenant, no actor: nobody is signed
+    in yet) in the session's transaction.
     """
     now = now or utcnow()
     address = normalize_email(email)
@@ -80,4 +85,12 @@ async def create_superadmin(
     for role in await resolve_roles(session, college_id=None, keys=[SUPER_ADMIN]):
         session.add(AccountRole(account_id=account.id, role_id=role.id))
     await session.flush()
+    await events.publish(
+        session,
+        type=events.USER_CREATED_SUPERADMIN,
+        tenant=None,
+        subject=account.id,
+        actor=None,
+        data={"email": address, "display_name": name, "roles": [SUPER_ADMIN]},
+    )
     return account

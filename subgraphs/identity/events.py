@@ -18,17 +18,30 @@
 | ``user.logged_out`` | account id | the college | session_id, all_sessions |
 | ``user.password_changed`` | account id | the college | reason (change, reset, invitation) |
 | ``user.refresh_token_reused`` | account id | the college | session_id, ip, user_agent |
+| ``user.created_superadmin`` | account id | — (platform) | email, display_name, roles |
 | ``role.created`` | role id | the college | key, name, permissions |
 | ``role.updated`` | role id | the college | key, changed, added, removed (permissions) |
 | ``role.deleted`` | role id | the college | key, holders, reassigned_to |
 | ``college.apikey_created`` | key id | the college | name, prefix, scopes, expires_at |
 | ``college.apikey_rotated`` | key id | the college | prefix, previous_valid_until |
 | ``college.apikey_revoked`` | key id | the college | prefix |
+| ``college.apikey_used`` | key id | the college | key_id, prefix, ip |
+| ``college.apikey_refused`` | key id | the college | key_id, prefix, reason, ip |
 | ``college.password_policy_changed`` | college id | the college | changed (setting: new value) |
 
 Every event's data also carries ``actor_id`` (who caused it). ``template*``:
 ``template``, ``template_version`` and ``college_id``; ``user.login_failed``
 also carries ``user_agent``.
+
+``college.apikey_used`` is written once per exchange of the key for an
+access token (:mod:`subgraphs.identity.api_key_route`), which the gateway
+caches for the token's lifetime: it records that a key is in use, not each
+request. ``ip`` is the address the exchange came from (the gateway's).
+``college.apikey_refused`` is written only for a key that was issued and is
+presented with its secret, ``reason`` ``revoked`` or ``expired``; unknown
+keys, wrong secrets and other refusals leave no event.
+``user.created_superadmin`` has no tenant and no actor: ``lms
+create-superadmin`` makes the first account of an install.
 
 ``role.*`` is routed to the ``lms.user`` topic, so an account's role changes
 keep their order with its other events. API-key events are ``college.*``
@@ -58,8 +71,10 @@ from subgraphs.identity.models import outbox
 
 __all__ = [
     "APIKEY_CREATED",
+    "APIKEY_REFUSED",
     "APIKEY_REVOKED",
     "APIKEY_ROTATED",
+    "APIKEY_USED",
     "COLLEGE_CREATED",
     "COLLEGE_PASSWORD_POLICY_CHANGED",
     "COLLEGE_UPDATED",
@@ -72,6 +87,7 @@ __all__ = [
     "SOURCE",
     "TEMPLATE_SAVED",
     "USER_ACTIVATED",
+    "USER_CREATED_SUPERADMIN",
     "USER_DEACTIVATED",
     "USER_DELETED",
     "USER_INVITED",
@@ -105,6 +121,8 @@ ROLE_DELETED = "role.deleted"
 APIKEY_CREATED = "college.apikey_created"
 APIKEY_ROTATED = "college.apikey_rotated"
 APIKEY_REVOKED = "college.apikey_revoked"
+APIKEY_USED = "college.apikey_used"
+APIKEY_REFUSED = "college.apikey_refused"
 COLLEGE_PASSWORD_POLICY_CHANGED = "college.password_policy_changed"
 EMAIL_REQUESTED = "notification.email_requested"
 TEMPLATE_SAVED = "college.template_saved"
@@ -113,6 +131,7 @@ USER_LOGIN_FAILED = "user.login_failed"
 USER_LOGGED_OUT = "user.logged_out"
 USER_PASSWORD_CHANGED = "user.password_changed"
 USER_REFRESH_TOKEN_REUSED = "user.refresh_token_reused"
+USER_CREATED_SUPERADMIN = "user.created_superadmin"
 
 PUBLISHED: tuple[str, ...] = (
     COLLEGE_CREATED,
@@ -130,6 +149,8 @@ PUBLISHED: tuple[str, ...] = (
     APIKEY_CREATED,
     APIKEY_ROTATED,
     APIKEY_REVOKED,
+    APIKEY_USED,
+    APIKEY_REFUSED,
     COLLEGE_PASSWORD_POLICY_CHANGED,
     EMAIL_REQUESTED,
     TEMPLATE_SAVED,
@@ -138,6 +159,7 @@ PUBLISHED: tuple[str, ...] = (
     USER_LOGGED_OUT,
     USER_PASSWORD_CHANGED,
     USER_REFRESH_TOKEN_REUSED,
+    USER_CREATED_SUPERADMIN,
 )
 
 OnCommit = Callable[[], None]

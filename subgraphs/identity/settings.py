@@ -36,6 +36,12 @@ class IdentitySettings(BaseSettings):
         ge=0,
         description="How long a deleted account is kept (restorable) before it is purged.",
     )
+    purge_interval_seconds: int = Field(
+        3600,
+        ge=1,
+        description="How often the account-purge worker removes accounts past their "
+        "retention, in seconds.",
+    )
 
     import_max_bytes: int = Field(
         10 * 1024 * 1024,

@@ -22,7 +22,7 @@ from subgraphs.identity import api_keys
 from subgraphs.identity.api_key_route import API_KEY_TOKEN_PATH
 from subgraphs.identity.app import SERVICE
 from subgraphs.identity.models import ApiKey, College
-from tests.factories.identity import college_admin, make_college
+from tests.factories.identity import college_admin, make_college, outbox_events
 
 PUBLIC_CLIENT = ("93.184.216.34", 40000)
 
@@ -165,3 +165,70 @@ async def test_without_the_token_only_internal_addresses_are_served(
             row = await session.get(ApiKey, key_id)
         assert row is not None
         assert row.usage_count == 0
+
+
+async def test_each_exchange_records_one_use_of_the_key_in_its_transaction(
+    db_settings: Settings,
+) -> None:
+    async with running(db_settings) as (service, http):
+        # given a college with an API key
+        college, key_id, secret = await _college_and_key(service)
+        # when the key is exchanged twice (a gateway's cache expiring once)
+        for _ in range(2):
+            response = await http.post(API_KEY_TOKEN_PATH, json={"key": secret})
+            assert response.status_code == 200, response.text
+        # then each exchange wrote one college.apikey_used, as many as the key's uses
+        async with service.database.session() as session:
+            used = await outbox_events(session, "college.apikey_used")
+            row = await session.get(ApiKey, key_id)
+        assert row is not None
+        assert len(used) == row.usage_count == 2
+        # and each names the key, its prefix and the caller's address, never the secret
+        prefix = secret.split("_")[1]
+        for event in used:
+            assert (event.subject, event.tenant) == (key_id, college.id)
+            assert event.data == {
+                "key_id": key_id,
+                "prefix": prefix,
+                "ip": "127.0.0.1",
+                "actor_id": key_id,
+            }
+            assert secret.split("_", 2)[2] not in event.to_json().decode()
+
+
+async def test_a_revoked_or_expired_key_records_its_refusal_and_others_record_nothing(
+    db_settings: Settings,
+) -> None:
+    async with running(db_settings) as (service, http):
+        # given a revoked key and an expired key
+        college, revoked_id, revoked = await _college_and_key(service)
+        async with service.database.transaction() as session:
+            await api_keys.revoke_api_key(session, actor=college_admin(college), key_id=revoked_id)
+        _, expired_id, expired = await _college_and_key(service)
+        async with service.database.transaction() as session:
+            await session.execute(
+                update(ApiKey)
+                .where(ApiKey.id == expired_id)
+                .values(expires_at=utcnow() - timedelta(minutes=1))
+            )
+        # when each is exchanged with its secret
+        for key in (revoked, expired):
+            assert (await http.post(API_KEY_TOKEN_PATH, json={"key": key})).status_code == 401
+        # then each refusal is recorded once with its reason
+        async with service.database.session() as session:
+            refused = await outbox_events(session, "college.apikey_refused")
+        reasons = {event.subject: (event.tenant, event.data["reason"]) for event in refused}
+        assert len(refused) == 2
+        assert reasons[revoked_id] == (college.id, "revoked")
+        assert reasons[expired_id][1] == "expired"
+        assert {event.data["ip"] for event in refused} == {"127.0.0.1"}
+        # when an unknown key, a malformed one and the revoked key's prefix with a
+        # wrong secret are exchanged
+        unknown = "lms_0123456789ab_" + "x" * 43
+        wrong_secret = f"lms_{revoked.split('_')[1]}_" + "y" * 43
+        for key in (unknown, "not-a-key", wrong_secret):
+            assert (await http.post(API_KEY_TOKEN_PATH, json={"key": key})).status_code == 401
+        # then nothing more is recorded, neither as refused nor as used
+        async with service.database.session() as session:
+            assert len(await outbox_events(session, "college.apikey_refused")) == 2
+            assert await outbox_events(session, "college.apikey_used") == []

@@ -18,6 +18,7 @@ from shared.auth import TokenIssuer
 from shared.auth.principal import ALL_PERMISSIONS
 from shared.config import Settings
 from shared.db import Database, create_database
+from shared.events import Event
 from shared.runtime import Platform
 from subgraphs.identity import sessions
 from subgraphs.identity.lockout import LoginThrottle
@@ -25,6 +26,7 @@ from subgraphs.identity.models import Account, AccountKind, AccountStatus
 from subgraphs.identity.permissions import SUPER_ADMIN
 from subgraphs.identity.roles import roles_of
 from subgraphs.identity.settings import IdentitySettings
+from tests.factories.identity import outbox_events
 
 EMAIL = "Root@Platform.Example"
 PASSWORD = "violet-Harbor-lantern-42"
@@ -148,3 +150,35 @@ def test_prints_every_broken_password_rule(
     assert any("at least 12 characters" in line for line in lines[1:])
     assert any("email name" in line for line in lines[1:])
     assert len(lines) >= 3
+
+
+def test_the_first_account_reaches_the_audit_trail_without_its_password(
+    identity_database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # given a fresh install
+    # when the command creates the super-admin
+    assert run(monkeypatch, capsys, PASSWORD, "--name", "Ada Root")[0] == 0
+    # then one user.created_superadmin names the new account, with no tenant nor actor
+    account, events = asyncio.run(_account_and_events(identity_database))
+    (created,) = [event for event in events if event.type == "user.created_superadmin"]
+    assert (created.subject, created.tenant, created.source) == (account.id, None, "identity")
+    assert created.data == {
+        "email": "root@platform.example",
+        "display_name": "Ada Root",
+        "roles": [SUPER_ADMIN],
+        "actor_id": None,
+    }
+    # and nothing of the password is in the event
+    assert PASSWORD not in created.to_json().decode()
+    assert "$argon2" not in created.to_json().decode()
+
+
+async def _account_and_events(database: Database) -> tuple[Account, list[Event]]:
+    try:
+        async with database.session() as session:
+            [account] = (await session.scalars(select(Account))).all()
+            return account, await outbox_events(session)
+    finally:
+        await database.dispose()
