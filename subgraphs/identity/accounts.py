@@ -499,32 +499,32 @@ async def purge_deleted_accounts(
     if not (actor.kind == "service" or actor.is_superuser):
         raise PermissionDenied("Only the platform purges deleted accounts.")
     now = now or utcnow()
-    due = list(
-        await session.scalars(
-            select(Account)
-            .where(Account.purge_after.is_not(None), Account.purge_after <= now)
-            .order_by(Account.purge_after, Account.id)
-            .limit(limit)
-        )
+    due = (
+        select(Account.id)
+        .where(Account.purge_after.is_not(None), Account.purge_after <= now)
+        .order_by(Account.purge_after, Account.id)
+        .limit(limit)
     )
-    for account in due:
+    # DELETE ... RETURNING: of two purges running at once, each account is returned
+    # (and announced) by the one whose delete removed it, never by both
+    removed = (
+        await session.execute(
+            delete(Account)
+            .where(Account.id.in_(due.scalar_subquery()))
+            .returning(Account.id, Account.college_id)
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    for account_id, college_id in removed:
         await events.publish(
             session,
             type=events.USER_PURGED,
-            tenant=account.college_id,
-            subject=account.id,
+            tenant=college_id,
+            subject=account_id,
             actor=actor,
             on_commit=on_commit,
         )
-    if due:
-        await session.execute(
-            delete(Account)
-            .where(Account.id.in_([account.id for account in due]))
-            .execution_options(synchronize_session=False)
-        )
-        for account in due:
-            session.expunge(account)
-    return len(due)
+    return len(removed)
 
 
 # -- helpers --------------------------------------------------------------------------------

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from shared.db import Database
+from shared.db import Database, utcnow
 from shared.errors import DomainError, NotFoundError, PermissionDenied
 from subgraphs.identity import accounts
 from subgraphs.identity._time import as_utc
@@ -535,3 +536,31 @@ async def test_only_the_platform_purges(identity_db: Database) -> None:
     with pytest.raises(PermissionDenied):
         async with identity_db.transaction() as session:
             await accounts.purge_deleted_accounts(session, actor=college_admin(college))
+
+
+async def test_two_purges_at_once_announce_each_account_once(identity_db: Database) -> None:
+    # given three accounts whose retention ended
+    async with identity_db.transaction() as session:
+        college = await make_college(session)
+        people = [await make_account(session, college=college) for _ in range(3)]
+    admin = college_admin(college)
+    async with identity_db.transaction() as session:
+        for person in people:
+            await accounts.delete_account(
+                session, actor=admin, account_id=person.id, retention=timedelta(0)
+            )
+
+    # when two purges run at the same time (two replicas of the worker)
+    async def purge() -> int:
+        async with identity_db.transaction() as session:
+            return await accounts.purge_deleted_accounts(
+                session, actor=service_principal(), now=utcnow() + timedelta(seconds=1)
+            )
+
+    counts = await asyncio.gather(purge(), purge())
+
+    # then every account is purged once, and announced once
+    assert sum(counts) == len(people)
+    async with identity_db.session() as session:
+        purged = await outbox_events(session, "user.purged")
+    assert sorted(event.subject for event in purged) == sorted(p.id for p in people)
