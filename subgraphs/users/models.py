@@ -1,0 +1,147 @@
+"""Tables of the users service: profiles, preferences, outbox and processed events.
+
+A profile's primary key is the identity account id (``user_id``), a UUID
+string of 36 characters, so ids travel unchanged between subgraphs. Each
+contact detail (phone, office, pronouns, website) is a pair of columns: its
+value and its :class:`Visibility`, checked by the database and read back as
+the ``StrEnum`` members below.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import TimestampMixin, service_metadata
+from shared.events import outbox_table, processed_events_table
+
+__all__ = [
+    "CONTACT_FIELDS",
+    "ID_LENGTH",
+    "Base",
+    "Preferences",
+    "Profile",
+    "ProfileKind",
+    "ProfileStatus",
+    "Visibility",
+    "outbox",
+    "processed_events",
+]
+
+ID_LENGTH = 36
+
+CONTACT_FIELDS: tuple[str, ...] = ("phone", "office", "pronouns", "website")
+"""Contact details; each has a ``<name>_visibility`` column next to its value."""
+
+
+class Base(DeclarativeBase):
+    metadata = service_metadata()
+
+
+class Visibility(StrEnum):
+    """Who, besides the owner, sees a contact detail."""
+
+    COLLEGE = "college"
+    """Everyone of the owner's college."""
+    STAFF = "staff"
+    """Staff of the owner's college."""
+    PRIVATE = "private"
+    """The owner alone."""
+
+
+class ProfileKind(StrEnum):
+    """The identity account's kind, copied from ``user.invited``."""
+
+    STAFF = "staff"
+    STUDENT = "student"
+
+
+class ProfileStatus(StrEnum):
+    """The identity account's state, following its ``user.*`` events."""
+
+    INVITED = "invited"
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"
+
+
+def _choice(enum: type[StrEnum], name: str) -> SAEnum:
+    """A short string column restricted to ``enum``'s values by a named CHECK constraint."""
+    return SAEnum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+def _visibility(name: str, default: Visibility) -> Mapped[Visibility]:
+    return mapped_column(_choice(Visibility, name), default=default)
+
+
+def _when(*, nullable: bool = True, **kwargs: Any) -> Mapped[Any]:
+    return mapped_column(DateTime(timezone=True), nullable=nullable, **kwargs)
+
+
+class Profile(TimestampMixin, Base):
+    """What a person of a college shows about themselves to the others."""
+
+    __tablename__ = "profile"
+    __table_args__ = (
+        Index("ix_profile_college_name", "college_id", "display_name"),
+        Index("ix_profile_college_department", "college_id", "department_id"),
+    )
+
+    user_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    """The identity account id."""
+    college_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    kind: Mapped[ProfileKind | None] = mapped_column(_choice(ProfileKind, "profile_kind"))
+    """``None`` when the profile was made from an event that did not say (``user.activated``)."""
+    status: Mapped[ProfileStatus] = mapped_column(
+        _choice(ProfileStatus, "profile_status"), default=ProfileStatus.INVITED
+    )
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    avatar_key: Mapped[str | None] = mapped_column(String(1024))
+    """Object-storage key of the avatar image (``avatars/<college>/<user>/...``)."""
+    department_id: Mapped[str | None] = mapped_column(String(64))
+    """Opaque id of a department of the courses subgraph, copied from identity."""
+    phone: Mapped[str | None] = mapped_column(String(32))
+    phone_visibility: Mapped[Visibility] = _visibility("phone_visibility", Visibility.STAFF)
+    office: Mapped[str | None] = mapped_column(String(100))
+    office_visibility: Mapped[Visibility] = _visibility("office_visibility", Visibility.COLLEGE)
+    pronouns: Mapped[str | None] = mapped_column(String(40))
+    pronouns_visibility: Mapped[Visibility] = _visibility("pronouns_visibility", Visibility.COLLEGE)
+    website: Mapped[str | None] = mapped_column(String(300))
+    website_visibility: Mapped[Visibility] = _visibility("website_visibility", Visibility.COLLEGE)
+    deactivated_at: Mapped[datetime | None] = _when()
+
+
+class Preferences(TimestampMixin, Base):
+    """A person's own settings; a profile without a row has the defaults."""
+
+    __tablename__ = "preferences"
+
+    user_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("profile.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    locale: Mapped[str | None] = mapped_column(String(16))
+    """A language tag (``en``, ``pt-BR``); ``None``: the college's."""
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    """An IANA zone name (``Europe/Dublin``); ``None``: the college's."""
+    notifications: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """``{channel: {category: bool}}``, every channel and category present."""
+
+
+outbox = outbox_table(Base.metadata)
+"""Events published by users, written in the same transaction as the change."""
+
+processed_events = processed_events_table(Base.metadata)
+"""Ids of identity events already applied (see ``IdempotentConsumer``)."""
