@@ -8,7 +8,7 @@
 | ``course.batch_created`` | batch id | the college | department_id, name, intake_year |
 | ``course.created`` | course id | the college | code, title, department_id, status |
 | ``course.updated`` | course id | the college | changed (field names), status |
-| ``course.section_created`` | section id | the college | course_id, term_id, code, ... |
+| ``course.section_created`` | section id | college | course_id, term_id, batch_id, code, capacity |
 | ``enrollment.enrolled`` | section id | the college | user_id, course_id |
 | ``enrollment.waitlisted`` | section id | the college | user_id, course_id, position |
 | ``enrollment.dropped`` | section id | the college | user_id, course_id, from (seat, waitlist) |
