@@ -147,11 +147,18 @@ class LoginThrottle:
         One cache read (both scopes at once).
         """
         scopes = self._scopes(college_id, email, ip)
-        blocks = await self.cache.get_many([_block_key(scope, key) for scope, key in scopes])
+        # a lock and a back-off live under keys of their own, so a back-off set by a
+        # concurrent failure never overwrites (shortens) a lock
+        keyed = [
+            (scope, block_key(scope, key))
+            for scope, key in scopes
+            for block_key in (_block_key, _lock_key)
+        ]
+        blocks = await self.cache.get_many([name for _, name in keyed])
         now = self._clock()
         decision = ALLOWED
         latest = now
-        for (scope, _), raw in zip(scopes, blocks, strict=True):
+        for (scope, _), raw in zip(keyed, blocks, strict=True):
             block = _parse_block(raw)
             if block is not None and block[0] > latest:
                 latest = block[0]
@@ -171,6 +178,7 @@ class LoginThrottle:
         key = _account_key(college_id, email)
         await self.cache.delete(_failures_key("account", key))
         await self.cache.delete(_block_key("account", key))
+        await self.cache.delete(_lock_key("account", key))
 
     async def _fail(self, scope: Scope, key: str) -> None:
         settings = self.settings
@@ -197,7 +205,8 @@ class LoginThrottle:
         self, scope: Scope, key: str, reason: Reason, until: float, now: float
     ) -> None:
         value = json.dumps({"until": until, "reason": reason}).encode("ascii")
-        await self.cache.set(_block_key(scope, key), value, ttl=until - now)
+        name = _lock_key(scope, key) if reason == "locked" else _block_key(scope, key)
+        await self.cache.set(name, value, ttl=until - now)
 
     def _scopes(self, college_id: str, email: str, ip: str | None) -> list[tuple[Scope, str]]:
         scopes: list[tuple[Scope, str]] = [("account", _account_key(college_id, email))]
@@ -231,6 +240,10 @@ def _failures_key(scope: Scope, key: str) -> str:
 
 def _block_key(scope: Scope, key: str) -> str:
     return f"login:block:{scope}:{key}"
+
+
+def _lock_key(scope: Scope, key: str) -> str:
+    return f"login:lock:{scope}:{key}"
 
 
 def _parse_block(raw: bytes | None) -> tuple[float, Reason] | None:
