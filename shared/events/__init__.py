@@ -12,6 +12,7 @@ from shared.events.errors import EventBusUnavailable, PublishError, TopicError, 
 from shared.events.kafka import KafkaBus
 from shared.events.memory import InMemoryBus
 from shared.events.outbox import OutboxRelay, emit, outbox_table
+from shared.events.publisher import OnCommit, OutboxPublisher
 from shared.events.topics import (
     PLATFORM_TOPICS,
     TopicSpec,
@@ -31,6 +32,8 @@ __all__ = [
     "IdempotentConsumer",
     "InMemoryBus",
     "KafkaBus",
+    "OnCommit",
+    "OutboxPublisher",
     "OutboxRelay",
     "PublishError",
     "SessionHandler",

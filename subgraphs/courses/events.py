@@ -22,13 +22,7 @@ term, batch and section events are ``course.*`` because
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from shared.auth.principal import Principal
-from shared.events import Event, emit
+from shared.events import OnCommit, OutboxPublisher
 from subgraphs.courses.models import outbox
 
 __all__ = [
@@ -42,6 +36,7 @@ __all__ = [
     "ENROLLMENT_PROMOTED",
     "ENROLLMENT_WAITLISTED",
     "PUBLISHED",
+    "PUBLISHER",
     "SECTION_CREATED",
     "SOURCE",
     "TERM_CREATED",
@@ -77,32 +72,7 @@ PUBLISHED: tuple[str, ...] = (
     ENROLLMENT_PROMOTED,
 )
 
-OnCommit = Callable[[], None]
-"""Called once the transaction commits (``Service.notify_outbox``): the relay wakes at once."""
+PUBLISHER = OutboxPublisher(source=SOURCE, table=outbox, published=frozenset(PUBLISHED))
+"""Writes this service's events to its outbox (``data`` gains ``actor_id``)."""
 
-
-async def publish(
-    session: AsyncSession,
-    *,
-    type: str,
-    tenant: str,
-    subject: str,
-    actor: Principal | None,
-    data: Mapping[str, Any] | None = None,
-    on_commit: OnCommit | None = None,
-) -> Event:
-    """Write one courses event to the outbox, in the session's transaction.
-
-    ``data`` gains ``actor_id`` (who caused it; ``None`` for the system).
-    """
-    if type not in PUBLISHED:
-        raise ValueError(f"courses does not publish {type!r}; declare it in PUBLISHED")
-    event = Event.new(
-        type=type,
-        source=SOURCE,
-        tenant=tenant,
-        subject=subject,
-        data={**(data or {}), "actor_id": actor.user_id if actor is not None else None},
-    )
-    await emit(session, event, table=outbox, on_commit=on_commit)
-    return event
+publish = PUBLISHER.publish

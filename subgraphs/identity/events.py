@@ -57,7 +57,7 @@ event does. Until the notifications service exists, identity's own
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +66,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
-from shared.events import Event, emit, partition_key, topic_for
+from shared.events import Event, OnCommit, OutboxPublisher, partition_key, topic_for
 from subgraphs.identity.models import outbox
 
 __all__ = [
@@ -80,6 +80,7 @@ __all__ = [
     "COLLEGE_UPDATED",
     "EMAIL_REQUESTED",
     "PUBLISHED",
+    "PUBLISHER",
     "ROLE_CHANGED",
     "ROLE_CREATED",
     "ROLE_DELETED",
@@ -162,36 +163,10 @@ PUBLISHED: tuple[str, ...] = (
     USER_CREATED_SUPERADMIN,
 )
 
-OnCommit = Callable[[], None]
-"""Called once the transaction commits (``Service.notify_outbox``): the relay wakes at once."""
+PUBLISHER = OutboxPublisher(source=SOURCE, table=outbox, published=frozenset(PUBLISHED))
+"""Writes this service's events to its outbox (``data`` gains ``actor_id``)."""
 
-
-async def publish(
-    session: AsyncSession,
-    *,
-    type: str,
-    tenant: str | None,
-    subject: str,
-    actor: Principal | None,
-    data: Mapping[str, Any] | None = None,
-    on_commit: OnCommit | None = None,
-) -> Event:
-    """Write one identity event to the outbox, in the session's transaction.
-
-    ``data`` gains ``actor_id`` (who caused it; ``None`` for the system),
-    which the audit log records.
-    """
-    if type not in PUBLISHED:
-        raise ValueError(f"identity does not publish {type!r}; declare it in PUBLISHED")
-    event = Event.new(
-        type=type,
-        source=SOURCE,
-        tenant=tenant,
-        subject=subject,
-        data={**(data or {}), "actor_id": actor.user_id if actor is not None else None},
-    )
-    await emit(session, event, table=outbox, on_commit=on_commit)
-    return event
+publish = PUBLISHER.publish
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -218,20 +193,12 @@ async def publish_many(
     """
     if not pending:
         return []
-    actor_id = actor.user_id if actor is not None else None
-    made: list[Event] = []
-    for item in pending:
-        if item.type not in PUBLISHED:
-            raise ValueError(f"identity does not publish {item.type!r}; declare it in PUBLISHED")
-        made.append(
-            Event.new(
-                type=item.type,
-                source=SOURCE,
-                tenant=item.tenant,
-                subject=item.subject,
-                data={**item.data, "actor_id": actor_id},
-            )
+    made = [
+        PUBLISHER.event(
+            type=item.type, tenant=item.tenant, subject=item.subject, actor=actor, data=item.data
         )
+        for item in pending
+    ]
     await session.execute(
         insert(outbox),
         [

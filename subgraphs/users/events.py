@@ -16,13 +16,7 @@ visibility is decided here, at read time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from shared.auth.principal import Principal
-from shared.events import Event, emit
+from shared.events import OnCommit, OutboxPublisher
 from subgraphs.users.models import outbox
 
 __all__ = [
@@ -33,6 +27,7 @@ __all__ = [
     "PROFILE_REACTIVATED",
     "PROFILE_UPDATED",
     "PUBLISHED",
+    "PUBLISHER",
     "SOURCE",
     "OnCommit",
     "publish",
@@ -56,29 +51,7 @@ PUBLISHED: tuple[str, ...] = (
     PREFERENCES_UPDATED,
 )
 
-OnCommit = Callable[[], None]
-"""Called once the transaction commits (``Service.notify_outbox``): the relay wakes at once."""
+PUBLISHER = OutboxPublisher(source=SOURCE, table=outbox, published=frozenset(PUBLISHED))
+"""Writes this service's events to its outbox (``data`` gains ``actor_id``)."""
 
-
-async def publish(
-    session: AsyncSession,
-    *,
-    type: str,
-    tenant: str,
-    subject: str,
-    actor: Principal | None,
-    data: Mapping[str, Any] | None = None,
-    on_commit: OnCommit | None = None,
-) -> Event:
-    """Write one users event to the outbox, in the session's transaction."""
-    if type not in PUBLISHED:
-        raise ValueError(f"users does not publish {type!r}; declare it in PUBLISHED")
-    event = Event.new(
-        type=type,
-        source=SOURCE,
-        tenant=tenant,
-        subject=subject,
-        data={**(data or {}), "actor_id": actor.user_id if actor is not None else None},
-    )
-    await emit(session, event, table=outbox, on_commit=on_commit)
-    return event
+publish = PUBLISHER.publish
