@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
-from shared.errors import DomainError, NotFoundError
+from shared.errors import DomainError
 from subgraphs.courses import events, tenancy
 from subgraphs.courses.departments import department_of_college
 from subgraphs.courses.errors import CoursesErrorCode
@@ -121,10 +121,7 @@ async def create_course(
 async def get_course(session: AsyncSession, *, actor: Principal, course_id: str) -> Course:
     """The course ``course_id`` of the actor's college; needs ``course:read``."""
     tenancy.require_permission(actor, READ)
-    course = await session.get(Course, course_id)
-    if course is None:
-        raise NotFoundError("No such course.")
-    tenancy.require_visible(actor, course.college_id, "course")
+    course = tenancy.visible(actor, await session.get(Course, course_id), "course")
     return course
 
 
@@ -148,10 +145,7 @@ async def update_course(
     no event.
     """
     tenancy.require_permission(actor, UPDATE)
-    course = await session.get(Course, course_id)
-    if course is None:
-        raise NotFoundError("No such course.")
-    tenancy.require_visible(actor, course.college_id, "course")
+    course = tenancy.visible(actor, await session.get(Course, course_id), "course")
     changed: list[str] = []
     if code is not None:
         new_code = normalize_code(code)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
-from shared.errors import DomainError, NotFoundError
+from shared.errors import DomainError
 from subgraphs.courses import events, tenancy
 from subgraphs.courses.errors import CoursesErrorCode
 from subgraphs.courses.models import Department
@@ -93,10 +93,7 @@ async def get_department(
 ) -> Department:
     """The department ``department_id`` of the actor's college; needs ``course:read``."""
     tenancy.require_permission(actor, READ)
-    department = await session.get(Department, department_id)
-    if department is None:
-        raise NotFoundError("No such department.")
-    tenancy.require_visible(actor, department.college_id, "department")
+    department = tenancy.visible(actor, await session.get(Department, department_id), "department")
     return department
 
 
@@ -111,10 +108,7 @@ async def update_department(
 ) -> Department:
     """Change a department's code and/or name (``None``: unchanged); needs ``department:manage``."""
     tenancy.require_permission(actor, MANAGE)
-    department = await session.get(Department, department_id)
-    if department is None:
-        raise NotFoundError("No such department.")
-    tenancy.require_visible(actor, department.college_id, "department")
+    department = tenancy.visible(actor, await session.get(Department, department_id), "department")
     changed: list[str] = []
     if code is not None:
         new_code = normalize_code(code)

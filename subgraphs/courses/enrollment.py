@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
-from shared.errors import DomainError, NotFoundError
+from shared.errors import DomainError
 from subgraphs.courses import events, tenancy
 from subgraphs.courses.errors import CoursesErrorCode
 from subgraphs.courses.models import (
@@ -81,10 +81,7 @@ async def _locked_section(session: AsyncSession, actor: Principal, section_id: s
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    if section is None:
-        raise NotFoundError("No such section.")
-    tenancy.require_visible(actor, section.college_id, "section")
-    return section
+    return tenancy.visible(actor, section, "section")
 
 
 async def _students(session: AsyncSession, section_id: str) -> int:
@@ -294,10 +291,7 @@ async def waitlist(session: AsyncSession, *, actor: Principal, section_id: str) 
     Needs ``enrollment:read``.
     """
     tenancy.require_permission(actor, "enrollment:read")
-    section = await session.get(Section, section_id)
-    if section is None:
-        raise NotFoundError("No such section.")
-    tenancy.require_visible(actor, section.college_id, "section")
+    tenancy.visible(actor, await session.get(Section, section_id), "section")
     rows = await session.scalars(
         select(WaitlistEntry.user_id)
         .where(WaitlistEntry.section_id == section_id)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
-from shared.errors import DomainError, NotFoundError
+from shared.errors import DomainError
 from subgraphs.courses import events, tenancy
 from subgraphs.courses.errors import CoursesErrorCode
 from subgraphs.courses.models import Batch, Course, CourseStatus, Section, SectionStatus, Term
@@ -114,8 +114,5 @@ async def create_section(
 async def get_section(session: AsyncSession, *, actor: Principal, section_id: str) -> Section:
     """The section ``section_id`` of the actor's college; needs ``course:read``."""
     tenancy.require_permission(actor, READ)
-    section = await session.get(Section, section_id)
-    if section is None:
-        raise NotFoundError("No such section.")
-    tenancy.require_visible(actor, section.college_id, "section")
+    section = tenancy.visible(actor, await session.get(Section, section_id), "section")
     return section
