@@ -434,16 +434,8 @@ async def deactivate_account(
         raise DomainError(
             IdentityErrorCode.ACCOUNT_DEACTIVATED, "The account is already deactivated.", "id"
         )
-    await _end_sessions(session, account, revocations=revocations)
-    account.status = AccountStatus.DEACTIVATED
-    await session.flush()
-    await events.publish(
-        session,
-        type=events.USER_DEACTIVATED,
-        tenant=account.college_id,
-        subject=account.id,
-        actor=actor,
-        on_commit=on_commit,
+    await _deactivated(
+        session, actor, account, now=utcnow(), revocations=revocations, on_commit=on_commit
     )
     return account
 
@@ -464,19 +456,13 @@ async def delete_account(
     as there).
     """
     account = await _for_change(session, actor, account_id, "user:delete", not_self=True)
-    now = utcnow()
-    await _end_sessions(session, account, now=now, revocations=revocations)
-    account.status = AccountStatus.DEACTIVATED
-    account.deleted_at = now
-    account.purge_after = now + retention
-    await session.flush()
-    await events.publish(
+    await _soft_deleted(
         session,
-        type=events.USER_DELETED,
-        tenant=account.college_id,
-        subject=account.id,
-        actor=actor,
-        data={"purge_after": account.purge_after.isoformat()},
+        actor,
+        account,
+        now=utcnow(),
+        retention=retention,
+        revocations=revocations,
         on_commit=on_commit,
     )
     return account
@@ -528,6 +514,58 @@ async def purge_deleted_accounts(
 
 
 # -- helpers --------------------------------------------------------------------------------
+async def _deactivated(
+    session: AsyncSession,
+    actor: Principal,
+    account: Account,
+    *,
+    now: datetime,
+    revocations: RevocationList | None,
+    on_commit: events.OnCommit | None,
+) -> None:
+    """Deactivate a checked ``account``: end its sessions, emit ``user.deactivated``
+    (one account here, many in :mod:`subgraphs.identity.bulk_accounts`)."""
+    await _end_sessions(session, account, now=now, revocations=revocations)
+    account.status = AccountStatus.DEACTIVATED
+    await session.flush()
+    await events.publish(
+        session,
+        type=events.USER_DEACTIVATED,
+        tenant=account.college_id,
+        subject=account.id,
+        actor=actor,
+        on_commit=on_commit,
+    )
+
+
+async def _soft_deleted(
+    session: AsyncSession,
+    actor: Principal,
+    account: Account,
+    *,
+    now: datetime,
+    retention: timedelta,
+    revocations: RevocationList | None,
+    on_commit: events.OnCommit | None,
+) -> None:
+    """Soft-delete a checked ``account`` (purged ``retention`` from ``now``), ending its
+    sessions; emit ``user.deleted``."""
+    await _end_sessions(session, account, now=now, revocations=revocations)
+    account.status = AccountStatus.DEACTIVATED
+    account.deleted_at = now
+    account.purge_after = now + retention
+    await session.flush()
+    await events.publish(
+        session,
+        type=events.USER_DELETED,
+        tenant=account.college_id,
+        subject=account.id,
+        actor=actor,
+        data={"purge_after": account.purge_after.isoformat()},
+        on_commit=on_commit,
+    )
+
+
 def _may_read(actor: Principal, account: Account) -> bool:
     if actor.is_authenticated and actor.user_id == account.id and actor.kind == "user":
         return True

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import Enum
 from functools import partial
 
@@ -30,14 +30,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
+from shared.auth.revocation import RevocationList
 from shared.db import utcnow
 from shared.errors import BadUserInput, DomainError, DomainErrors
 from subgraphs.identity import events, tenancy
 from subgraphs.identity.accounts import (
     DEFAULT_RETENTION,
+    _deactivated,
     _department,
-    _end_sessions,
     _roles_changed,
+    _soft_deleted,
     mark_activated,
 )
 from subgraphs.identity.errors import IdentityErrorCode
@@ -108,16 +110,20 @@ async def bulk_deactivate_accounts(
     *,
     actor: Principal,
     account_ids: Sequence[str],
+    revocations: RevocationList | None = None,
     on_commit: events.OnCommit | None = None,
 ) -> list[Account]:
-    """Deactivate every account and end its sessions, as ``deactivate_account`` one by one."""
+    """Deactivate every account and end its sessions, as ``deactivate_account`` one by one
+    (``revocations`` as there: given, every service refuses their access tokens at once)."""
     items, errors = await _load(session, actor, account_ids, ["user:deactivate"])
     for index, account in items:
         _collect(errors, index, partial(_check_deactivatable, actor, account))
     _raise_if(errors)
     now = utcnow()
     for _, account in items:
-        await _deactivate(session, actor, account, now=now, on_commit=on_commit)
+        await _deactivated(
+            session, actor, account, now=now, revocations=revocations, on_commit=on_commit
+        )
     return [account for _, account in items]
 
 
@@ -127,6 +133,7 @@ async def bulk_delete_accounts(
     actor: Principal,
     account_ids: Sequence[str],
     retention: timedelta = DEFAULT_RETENTION,
+    revocations: RevocationList | None = None,
     on_commit: events.OnCommit | None = None,
 ) -> list[Account]:
     """Soft-delete every account (purged ``retention`` from now), as ``delete_account`` does."""
@@ -136,18 +143,13 @@ async def bulk_delete_accounts(
     _raise_if(errors)
     now = utcnow()
     for _, account in items:
-        await _end_sessions(session, account, now=now)
-        account.status = AccountStatus.DEACTIVATED
-        account.deleted_at = now
-        account.purge_after = now + retention
-        await session.flush()
-        await events.publish(
+        await _soft_deleted(
             session,
-            type=events.USER_DELETED,
-            tenant=account.college_id,
-            subject=account.id,
-            actor=actor,
-            data={"purge_after": account.purge_after.isoformat()},
+            actor,
+            account,
+            now=now,
+            retention=retention,
+            revocations=revocations,
             on_commit=on_commit,
         )
     return [account for _, account in items]
@@ -159,6 +161,7 @@ async def bulk_update_accounts(
     actor: Principal,
     account_ids: Sequence[str],
     change: AccountChange,
+    revocations: RevocationList | None = None,
     on_commit: events.OnCommit | None = None,
 ) -> list[Account]:
     """Set status, department and roles of every account; each part needs its permission.
@@ -205,7 +208,9 @@ async def bulk_update_accounts(
             change.status is AccountStatus.DEACTIVATED
             and account.status is not AccountStatus.DEACTIVATED
         ):
-            await _deactivate(session, actor, account, now=now, on_commit=on_commit)
+            await _deactivated(
+                session, actor, account, now=now, revocations=revocations, on_commit=on_commit
+            )
         await _change_roles(session, actor, account, add=add, remove=remove, on_commit=on_commit)
     return [account for _, account in items]
 
@@ -339,27 +344,6 @@ async def _role(
     college_id = next(iter(college_ids), None)
     (role,) = await resolve_roles(session, college_id=college_id, keys=[key], field=field)
     return role
-
-
-async def _deactivate(
-    session: AsyncSession,
-    actor: Principal,
-    account: Account,
-    *,
-    now: datetime,
-    on_commit: events.OnCommit | None,
-) -> None:
-    await _end_sessions(session, account, now=now)
-    account.status = AccountStatus.DEACTIVATED
-    await session.flush()
-    await events.publish(
-        session,
-        type=events.USER_DEACTIVATED,
-        tenant=account.college_id,
-        subject=account.id,
-        actor=actor,
-        on_commit=on_commit,
-    )
 
 
 async def _change_roles(

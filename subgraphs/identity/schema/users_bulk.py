@@ -18,7 +18,6 @@ from shared.graphql import check_list_size, from_global_id, user_error_type
 from subgraphs.identity.bulk_accounts import MAX_BULK_ACCOUNTS
 from subgraphs.identity.errors import IdentityErrorCode
 from subgraphs.identity.models import Account
-from subgraphs.identity.schema._api import IdentityApi
 from subgraphs.identity.schema._mutation import camel
 from subgraphs.identity.schema.types import User
 
@@ -28,7 +27,6 @@ __all__ = [
     "BulkItemError",
     "bulk_errors",
     "local_ids",
-    "revoke_access",
     "run_bulk",
 ]
 
@@ -84,14 +82,6 @@ def bulk_errors(exc: DomainError | DomainErrors, ids: Sequence[str]) -> list[Any
         field = _FIELDS.get(error.field or "", camel(error.field))
         errors.append(BulkItemError(index=index, field=field, code=code, message=message))
     return errors
-
-
-async def revoke_access(api: IdentityApi, accounts: Sequence[Account]) -> None:
-    """Refuse the accounts' access tokens at once on every service (the revocation list)."""
-    if api.revocations is None:
-        return
-    for account in accounts:
-        await api.revocations.revoke_user(account.id)
 
 
 async def run_bulk(

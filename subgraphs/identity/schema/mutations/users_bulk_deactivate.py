@@ -16,7 +16,6 @@ from subgraphs.identity.schema.users_bulk import (
     IDS_DESCRIPTION,
     BulkItemError,
     local_ids,
-    revoke_access,
     run_bulk,
 )
 
@@ -58,9 +57,12 @@ class Mutation:
 
         async def deactivate(session: Any) -> list[Account]:
             changed = await bulk_accounts.bulk_deactivate_accounts(
-                session, actor=principal, account_ids=account_ids, on_commit=api.notify_outbox
+                session,
+                actor=principal,
+                account_ids=account_ids,
+                revocations=api.revocations,
+                on_commit=api.notify_outbox,
             )
-            await revoke_access(api, changed)
             return changed
 
         return await run_bulk(

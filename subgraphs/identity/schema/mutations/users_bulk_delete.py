@@ -16,7 +16,6 @@ from subgraphs.identity.schema.users_bulk import (
     IDS_DESCRIPTION,
     BulkItemError,
     local_ids,
-    revoke_access,
     run_bulk,
 )
 
@@ -62,9 +61,9 @@ class Mutation:
                 actor=principal,
                 account_ids=account_ids,
                 retention=api.settings.account_retention,
+                revocations=api.revocations,
                 on_commit=api.notify_outbox,
             )
-            await revoke_access(api, changed)
             return changed
 
         return await run_bulk(UsersBulkDeletePayload, lambda: api.in_transaction(delete), ids)

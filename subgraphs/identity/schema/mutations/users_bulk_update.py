@@ -20,7 +20,6 @@ from subgraphs.identity.schema.users_bulk import (
     IDS_DESCRIPTION,
     BulkItemError,
     local_ids,
-    revoke_access,
     run_bulk,
 )
 
@@ -109,10 +108,9 @@ class Mutation:
                 actor=principal,
                 account_ids=account_ids,
                 change=change,
+                revocations=api.revocations,
                 on_commit=api.notify_outbox,
             )
-            if change.status is models.AccountStatus.DEACTIVATED:
-                await revoke_access(api, changed)
             return changed
 
         return await run_bulk(UsersBulkUpdatePayload, lambda: api.in_transaction(update), ids)
