@@ -13,9 +13,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from shared.db import TimestampMixin, service_metadata
 from shared.events import outbox_table, processed_events_table
@@ -27,16 +27,27 @@ __all__ = [
     "Preferences",
     "Profile",
     "ProfileKind",
+    "ProfileRole",
     "ProfileStatus",
     "Visibility",
     "outbox",
     "processed_events",
+    "sort_name",
 ]
 
 ID_LENGTH = 36
 
 CONTACT_FIELDS: tuple[str, ...] = ("phone", "office", "pronouns", "website")
 """Contact details; each has a ``<name>_visibility`` column next to its value."""
+
+
+def sort_name(display_name: str) -> str:
+    """The key people are sorted and searched by: the name case-folded.
+
+    Computed here, not by the database, so ``lower()`` differences between
+    SQLite (ASCII only) and PostgreSQL never change an order or a match.
+    """
+    return display_name.casefold()[:200]
 
 
 class Base(DeclarativeBase):
@@ -97,6 +108,8 @@ class Profile(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_profile_college_name", "college_id", "display_name"),
         Index("ix_profile_college_department", "college_id", "department_id"),
+        Index("ix_profile_college_sort_name", "college_id", "sort_name"),
+        Index("ix_profile_college_batch", "college_id", "batch_id"),
     )
 
     user_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
@@ -108,11 +121,19 @@ class Profile(TimestampMixin, Base):
         _choice(ProfileStatus, "profile_status"), default=ProfileStatus.INVITED
     )
     display_name: Mapped[str] = mapped_column(String(200), default="")
+    sort_name: Mapped[str] = mapped_column(String(200), default="")
+    """:func:`sort_name` of the display name, kept in step by the model (ordering, search)."""
     bio: Mapped[str] = mapped_column(Text, default="")
     avatar_key: Mapped[str | None] = mapped_column(String(1024))
     """Object-storage key of the avatar image (``avatars/<college>/<user>/...``)."""
+    avatar_content_type: Mapped[str | None] = mapped_column(String(64))
+    """Media type of the stored avatar (``image/png`` or ``image/jpeg``)."""
+    avatar_width: Mapped[int | None] = mapped_column(Integer)
+    avatar_height: Mapped[int | None] = mapped_column(Integer)
     department_id: Mapped[str | None] = mapped_column(String(64))
     """Opaque id of a department of the courses subgraph, copied from identity."""
+    batch_id: Mapped[str | None] = mapped_column(String(64))
+    """The courses subgraph's batch of a student, from ``course.batch_assigned``."""
     phone: Mapped[str | None] = mapped_column(String(32))
     phone_visibility: Mapped[Visibility] = _visibility("phone_visibility", Visibility.STAFF)
     office: Mapped[str | None] = mapped_column(String(100))
@@ -122,6 +143,23 @@ class Profile(TimestampMixin, Base):
     website: Mapped[str | None] = mapped_column(String(300))
     website_visibility: Mapped[Visibility] = _visibility("website_visibility", Visibility.COLLEGE)
     deactivated_at: Mapped[datetime | None] = _when()
+
+    @validates("display_name")
+    def _keep_sort_name(self, _key: str, value: str) -> str:
+        self.sort_name = sort_name(value)
+        return value
+
+
+class ProfileRole(Base):
+    """A role key a person holds, copied from identity's ``user.invited`` and ``role.changed``."""
+
+    __tablename__ = "profile_role"
+    __table_args__ = (Index("ix_profile_role_role_key", "role_key"),)
+
+    user_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("profile.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    role_key: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class Preferences(TimestampMixin, Base):
