@@ -85,6 +85,20 @@ class IdentitySettings(BaseSettings):
     password_reset_ttl_minutes: int = Field(
         60, ge=5, description="How long a password-reset link stays valid, in minutes."
     )
+    password_reset_max_per_account: int = Field(
+        3,
+        ge=1,
+        description="Password-reset emails one college and email may ask for per window; "
+        "further requests get the same answer and send nothing.",
+    )
+    password_reset_max_per_address: int = Field(
+        20,
+        ge=1,
+        description="Password-reset requests one client address may make per window.",
+    )
+    password_reset_window_minutes: int = Field(
+        60, ge=1, description="The window of the password-reset limits, in minutes."
+    )
     password_reset_url: str = Field(
         "http://localhost:8000/password-reset?token={token}",
         pattern=r"\{token\}",

@@ -32,6 +32,7 @@ from shared.auth.tokens import TokenIssuer
 from shared.graphql import SubgraphSchema, build_subgraph_schema
 from shared.http import TrustedProxies
 from subgraphs.identity.lockout import LoginThrottle
+from subgraphs.identity.reset_limit import ResetRequestLimiter
 from subgraphs.identity.schema import api_keys, imports, queries, templates
 from subgraphs.identity.schema._api import (
     DEFAULT_INVITATION_URL,
@@ -78,15 +79,22 @@ def build_schema(
     ``settings`` default to the service's own settings section
     (``LMS_IDENTITY_*``, read once with the platform's settings).
     """
+    settings = settings if settings is not None else service.settings_of(IdentitySettings)
     api = IdentityApi(
         database=service.database,
-        settings=settings if settings is not None else service.settings_of(IdentitySettings),
+        settings=settings,
         revocations=service.platform.revocations,
         notify_outbox=service.notify_outbox,
         invitation_url=invitation_url,
         issuer=TokenIssuer.from_settings(service.platform.settings, service.platform.keys),
         throttle=LoginThrottle.from_settings(service.platform.settings, service.platform.cache),
         trusted_proxies=TrustedProxies.parse(service.platform.settings.trusted_proxies),
+        reset_limiter=ResetRequestLimiter(
+            service.platform.cache,
+            per_account=settings.password_reset_max_per_account,
+            per_address=settings.password_reset_max_per_address,
+            window_seconds=settings.password_reset_window_minutes * 60.0,
+        ),
     )
     return build_subgraph_schema(
         query=merge_types("Query", QUERIES),

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from shared.db import Database
     from shared.http import TrustedProxies
     from subgraphs.identity.lockout import LoginThrottle
+    from subgraphs.identity.reset_limit import ResetRequestLimiter
     from subgraphs.identity.settings import IdentitySettings
 
 __all__ = ["DEFAULT_INVITATION_URL", "IdentityApi", "ProvideIdentityApi", "api_of"]
@@ -49,6 +50,8 @@ class IdentityApi:
     """Counts failed sign-ins (``LMS_LOGIN_*``); set by ``build_schema``."""
     trusted_proxies: TrustedProxies | None = None
     """Whose ``X-Forwarded-For`` tells the client's address (``LMS_TRUSTED_PROXIES``)."""
+    reset_limiter: ResetRequestLimiter | None = None
+    """Caps password-reset requests (``LMS_IDENTITY_PASSWORD_RESET_*``); set by ``build_schema``."""
 
     async def in_transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """``work`` in one transaction: committed when it returns, rolled back when it raises."""

@@ -391,6 +391,32 @@ async def test_password_reset_by_emailed_link(app: IdentityApp, college: College
     ]
 
 
+async def test_password_reset_requests_are_capped_per_account_and_per_address(
+    app: IdentityApp, college: College
+) -> None:
+    # given two teachers of the college
+    await member(app, college, "ada@nv.edu")
+    await member(app, college, "bob@nv.edu")
+
+    async def ask(email: str) -> dict[str, Any]:
+        return await app.post(
+            RESET_REQUEST, {"input": {"college": "north-valley", "email": email}}
+        )
+
+    # when someone asks for Ada's link five times (the limit is 3 per account and hour)
+    answers = [await ask("ada@nv.edu") for _ in range(5)]
+    # then every answer is the same, and only three emails go out
+    assert all(a == {"data": {"passwordResetRequest": {"errors": []}}} for a in answers)
+    assert [e.data["to"] for e in await emails(app)] == ["ada@nv.edu"] * 3
+    # when the same address goes on with other emails up to its limit (20 per hour)
+    for n in range(14):
+        await ask(f"nobody{n}@nv.edu")
+    assert (await ask("bob@nv.edu"))["data"]["passwordResetRequest"]["errors"] == []
+    # then Bob's, the 20th request of the address, is still sent; the 21st is not
+    await ask("bob@nv.edu")
+    assert [e.data["to"] for e in await emails(app)] == ["ada@nv.edu"] * 3 + ["bob@nv.edu"]
+
+
 # -- invitations ----------------------------------------------------------------------------------
 async def test_an_invited_person_accepts_and_is_signed_in(
     app: IdentityApp, college: College

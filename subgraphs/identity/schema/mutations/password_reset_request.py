@@ -10,6 +10,7 @@ from strawberry.types import Info
 from subgraphs.identity import credentials
 from subgraphs.identity.schema._api import api_of
 from subgraphs.identity.schema._mutation import run
+from subgraphs.identity.schema._sign_in import client_of
 from subgraphs.identity.schema.types import IdentityError
 
 __all__ = ["Mutation", "PasswordResetRequestInput", "PasswordResetRequestPayload"]
@@ -37,7 +38,10 @@ class Mutation:
         description="Ask for a password-reset link. No token needed. For an active account of "
         "an active college, the college's `password_reset` email is sent with a single-use "
         "link (LMS_IDENTITY_PASSWORD_RESET_TTL_MINUTES; a new request retires the previous "
-        "link); otherwise nothing happens, and the answer is the same."
+        "link); otherwise nothing happens, and the answer is the same. At most "
+        "LMS_IDENTITY_PASSWORD_RESET_MAX_PER_ACCOUNT requests per account and "
+        "LMS_IDENTITY_PASSWORD_RESET_MAX_PER_ADDRESS per client address are acted on per "
+        "LMS_IDENTITY_PASSWORD_RESET_WINDOW_MINUTES; the rest send nothing, with the same answer."
     )
     async def password_reset_request(
         self,
@@ -47,6 +51,11 @@ class Mutation:
         ],
     ) -> PasswordResetRequestPayload:
         api = api_of(info)
+        limiter = api.reset_limiter
+        if limiter is not None and not await limiter.allow(
+            college=input.college, email=input.email, address=client_of(info, api).ip
+        ):
+            return PasswordResetRequestPayload(errors=[])
 
         async def request(session: Any) -> None:
             await credentials.request_password_reset(
