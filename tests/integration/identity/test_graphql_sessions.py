@@ -399,9 +399,7 @@ async def test_password_reset_requests_are_capped_per_account_and_per_address(
     await member(app, college, "bob@nv.edu")
 
     async def ask(email: str) -> dict[str, Any]:
-        return await app.post(
-            RESET_REQUEST, {"input": {"college": "north-valley", "email": email}}
-        )
+        return await app.post(RESET_REQUEST, {"input": {"college": "north-valley", "email": email}})
 
     # when someone asks for Ada's link five times (the limit is 3 per account and hour)
     answers = [await ask("ada@nv.edu") for _ in range(5)]
