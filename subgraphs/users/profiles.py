@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 from typing import Any, Final, Literal
 
-from sqlalchemy import select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
@@ -28,6 +29,7 @@ from subgraphs.users.models import (
     Preferences,
     Profile,
     ProfileKind,
+    ProfileRole,
     ProfileStatus,
     Visibility,
 )
@@ -49,8 +51,12 @@ __all__ = [
     "Unset",
     "ViewerLevel",
     "apply_identity_event",
+    "editable_profile",
+    "editor_view",
     "get_profile",
+    "level_for",
     "update_profile",
+    "view_as",
     "viewer_level",
 ]
 
@@ -106,6 +112,12 @@ class ProfileView:
     level: ViewerLevel
     visibility: dict[str, Visibility] = field(default_factory=dict)
     """Each contact detail's visibility; only the owner (and profile editors) see it."""
+    avatar_content_type: str | None = None
+    avatar_width: int | None = None
+    avatar_height: int | None = None
+    batch_id: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 def _view(profile: Profile, level: ViewerLevel, *, show_visibility: bool) -> ProfileView:
@@ -131,6 +143,12 @@ def _view(profile: Profile, level: ViewerLevel, *, show_visibility: bool) -> Pro
         website=contact["website"],
         level=level,
         visibility=visibility if show_visibility else {},
+        avatar_content_type=profile.avatar_content_type if profile.avatar_key else None,
+        avatar_width=profile.avatar_width if profile.avatar_key else None,
+        avatar_height=profile.avatar_height if profile.avatar_key else None,
+        batch_id=profile.batch_id,
+        created_at=profile.created_at,
+        updated_at=profile.updated_at,
     )
 
 
@@ -148,10 +166,8 @@ async def _visible_profile(session: AsyncSession, actor: Principal, user_id: str
     return profile
 
 
-async def viewer_level(
-    session: AsyncSession, *, viewer: Principal, profile: Profile
-) -> ViewerLevel:
-    """How much of ``profile`` ``viewer`` sees (the viewer is of its college).
+def level_for(viewer: Principal, profile: Profile, viewer_profile: Profile | None) -> ViewerLevel:
+    """How much of ``profile`` ``viewer`` sees, given the viewer's own profile (if any).
 
     Staff are the people whose own profile in the college is of kind
     ``staff``; the platform's super-admin counts as staff.
@@ -160,12 +176,52 @@ async def viewer_level(
         return ViewerLevel.OWNER
     if viewer.is_superuser:
         return ViewerLevel.STAFF
-    kind = await session.scalar(
-        select(Profile.kind).where(
-            Profile.user_id == viewer.user_id, Profile.college_id == profile.college_id
-        )
-    )
-    return ViewerLevel.STAFF if kind is ProfileKind.STAFF else ViewerLevel.COLLEGE
+    if (
+        viewer_profile is not None
+        and viewer_profile.college_id == profile.college_id
+        and viewer_profile.kind is ProfileKind.STAFF
+    ):
+        return ViewerLevel.STAFF
+    return ViewerLevel.COLLEGE
+
+
+def view_as(
+    viewer: Principal, profile: Profile | None, viewer_profile: Profile | None
+) -> ProfileView | None:
+    """``profile`` as ``viewer`` may see it, or ``None`` when they may not see it at all.
+
+    The rules of :func:`get_profile` without a query: ``viewer_profile`` is
+    the viewer's own profile, loaded by the caller (a page or a batch of
+    references shares one load).
+    """
+    if profile is None or not viewer.is_authenticated or not _same_college(viewer, profile):
+        return None
+    level = level_for(viewer, profile, viewer_profile)
+    if level is not ViewerLevel.OWNER and not viewer.has(READ_PERMISSION):
+        return None
+    show = level is ViewerLevel.OWNER or viewer.has(UPDATE_PERMISSION)
+    return _view(profile, level, show_visibility=show)
+
+
+async def viewer_level(
+    session: AsyncSession, *, viewer: Principal, profile: Profile
+) -> ViewerLevel:
+    """How much of ``profile`` ``viewer`` sees (the viewer is of its college)."""
+    if viewer.user_id == profile.user_id or viewer.is_superuser or viewer.user_id is None:
+        return level_for(viewer, profile, None)
+    return level_for(viewer, profile, await session.get(Profile, viewer.user_id))
+
+
+async def editable_profile(session: AsyncSession, *, actor: Principal, user_id: str) -> Profile:
+    """``user_id``'s profile if ``actor`` may change it: their own, or ``profile:update``.
+
+    Another college's profile (or an unknown id) is ``NOT_FOUND``; someone
+    else's without the permission is ``FORBIDDEN``.
+    """
+    profile = await _visible_profile(session, actor, user_id)
+    if actor.user_id != profile.user_id:
+        actor.require(UPDATE_PERMISSION)
+    return profile
 
 
 async def get_profile(session: AsyncSession, *, viewer: Principal, user_id: str) -> ProfileView:
@@ -207,9 +263,7 @@ async def update_profile(
     written, so a refused update changes nothing. Writes ``profile.updated``
     when something changed.
     """
-    profile = await _visible_profile(session, actor, user_id)
-    if actor.user_id != profile.user_id:
-        actor.require(UPDATE_PERMISSION)
+    profile = await editable_profile(session, actor=actor, user_id=user_id)
     wanted: dict[str, Any] = {}
     if not isinstance(display_name, Unset):
         wanted["display_name"] = check_display_name(display_name)
@@ -238,6 +292,9 @@ async def update_profile(
     changed = sorted(name for name, value in wanted.items() if getattr(profile, name) != value)
     for name in changed:
         setattr(profile, name, wanted[name])
+    if "avatar_key" in changed:
+        # A key set directly says nothing about the image; avatars.confirm_avatar fills these.
+        profile.avatar_content_type = profile.avatar_width = profile.avatar_height = None
     if changed:
         await session.flush()
         await events.publish(
@@ -253,6 +310,11 @@ async def update_profile(
             },
             on_commit=on_commit,
         )
+    return editor_view(actor, profile)
+
+
+def editor_view(actor: Principal, profile: Profile) -> ProfileView:
+    """``profile`` as the one who just changed it sees it: every detail and its visibility."""
     level = ViewerLevel.OWNER if actor.user_id == profile.user_id else ViewerLevel.STAFF
     return _view(profile, level, show_visibility=True)
 
@@ -270,8 +332,11 @@ async def apply_identity_event(
     * ``user.activated``: create it (status ``active``) or mark it active.
     * ``user.deactivated``: mark it deactivated.
     * ``user.purged``: delete it, with its preferences.
+    * ``user.updated`` naming ``department_id``: take the new department.
+    * ``role.changed``: keep the role keys now held (``roles``), for filtering.
 
-    Other events, and accounts of no college (platform operators), are ignored.
+    ``user.invited`` also brings the first role keys. Other events, and
+    accounts of no college (platform operators), are ignored.
     """
     if event.tenant is None:
         return
@@ -283,6 +348,10 @@ async def apply_identity_event(
         await _on_deactivated(session, event, on_commit)
     elif event.type == "user.purged":
         await _on_purged(session, event, on_commit)
+    elif event.type == "user.updated":
+        await _on_updated(session, event, on_commit)
+    elif event.type == "role.changed":
+        await _on_roles_changed(session, event)
 
 
 def _text(data: Mapping[str, Any], key: str) -> str | None:
@@ -326,6 +395,20 @@ async def _create(
     return profile
 
 
+def _role_keys(data: Mapping[str, Any]) -> list[str] | None:
+    """The role keys of an event's ``roles``, or ``None`` if it carries none."""
+    roles = data.get("roles")
+    if not isinstance(roles, list):
+        return None
+    return sorted({role for role in roles if isinstance(role, str) and 0 < len(role) <= 64})
+
+
+async def _set_roles(session: AsyncSession, user_id: str, keys: list[str]) -> None:
+    await session.execute(delete(ProfileRole).where(ProfileRole.user_id == user_id))
+    session.add_all(ProfileRole(user_id=user_id, role_key=key) for key in keys)
+    await session.flush()
+
+
 async def _on_invited(
     session: AsyncSession, event: Event, on_commit: events.OnCommit | None
 ) -> None:
@@ -333,6 +416,43 @@ async def _on_invited(
         return
     if await session.get(Profile, event.subject) is None:
         await _create(session, event, ProfileStatus.INVITED, on_commit)
+        keys = _role_keys(event.data)
+        if keys:
+            await _set_roles(session, event.subject, keys)
+
+
+async def _on_roles_changed(session: AsyncSession, event: Event) -> None:
+    keys = _role_keys(event.data)
+    if keys is None or await session.get(Profile, event.subject) is None:
+        return
+    await _set_roles(session, event.subject, keys)
+
+
+async def _on_updated(
+    session: AsyncSession, event: Event, on_commit: events.OnCommit | None
+) -> None:
+    changed = event.data.get("changed")
+    if not isinstance(changed, list) or "department_id" not in changed:
+        return
+    profile = await session.get(Profile, event.subject)
+    department = _text(event.data, "department_id")
+    if profile is None or profile.department_id == department:
+        return
+    profile.department_id = department
+    await session.flush()
+    await events.publish(
+        session,
+        type=events.PROFILE_UPDATED,
+        tenant=profile.college_id,
+        subject=profile.user_id,
+        actor=None,
+        data={
+            "changed": ["department_id"],
+            "display_name": profile.display_name,
+            "department_id": profile.department_id,
+        },
+        on_commit=on_commit,
+    )
 
 
 async def _on_activated(
@@ -401,6 +521,7 @@ async def _on_purged(
     preferences = await session.get(Preferences, event.subject)
     if preferences is not None:
         await session.delete(preferences)
+    await session.execute(delete(ProfileRole).where(ProfileRole.user_id == event.subject))
     await session.delete(profile)
     await session.flush()
     await events.publish(
