@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
@@ -337,11 +337,15 @@ async def refresh(
     ):
         await _revoke_family(session, row.family_id, revocations=revocations, now=now)
         await _commit_then_raise(session, _invalid_refresh("This session has ended."))
+    started_at = await session.scalar(
+        select(func.min(RefreshToken.issued_at)).where(RefreshToken.family_id == row.family_id)
+    )
     return await _issue(
         session,
         account=account,
         college=college,
         family_id=row.family_id,
+        started_at=as_utc(started_at) if started_at is not None else now,
         issuer=issuer,
         settings=settings,
         ip=ip,
@@ -486,15 +490,22 @@ async def _issue(
     ip: str | None,
     user_agent: str | None,
     now: datetime,
+    started_at: datetime | None = None,
 ) -> SessionTokens:
-    """Store a new refresh token of ``family_id`` and sign an access token for it."""
+    """Store a new refresh token of ``family_id`` and sign an access token for it.
+
+    The refresh token expires ``refresh_token_ttl`` from now, but never after the
+    session's absolute end (``session_max_lifetime`` from ``started_at``, its
+    sign-in): a session refreshed forever still ends.
+    """
+    ends_at = (started_at or now) + settings.session_max_lifetime
     raw = secrets.token_urlsafe(32)
     row = RefreshToken(
         family_id=family_id,
         account_id=account.id,
         token_hash=hash_token(raw),
         issued_at=now,
-        expires_at=now + settings.refresh_token_ttl,
+        expires_at=min(now + settings.refresh_token_ttl, ends_at),
         ip=ip[:_IP_LENGTH] if ip else None,
         user_agent=user_agent[:_USER_AGENT_LENGTH] if user_agent else None,
     )

@@ -74,6 +74,12 @@ class IdentitySettings(BaseSettings):
         ge=1,
         description="How long a refresh token stays valid, in days; each refresh starts it again.",
     )
+    session_max_days: int = Field(
+        90,
+        ge=1,
+        description="The longest a session lives from its sign-in, in days, however often it "
+        "is refreshed; then the person signs in again.",
+    )
     refresh_reuse_grace_seconds: int = Field(
         10,
         ge=0,
@@ -108,6 +114,10 @@ class IdentitySettings(BaseSettings):
     @property
     def refresh_token_ttl(self) -> timedelta:
         return timedelta(days=self.refresh_token_ttl_days)
+
+    @property
+    def session_max_lifetime(self) -> timedelta:
+        return timedelta(days=self.session_max_days)
 
     @property
     def refresh_reuse_grace(self) -> timedelta:

@@ -160,3 +160,21 @@ async def test_concurrent_refreshes_of_one_token_have_exactly_one_winner(kit: Si
         rows = list(await session.scalars(select(RefreshToken)))
     assert len(rows) == 3
     assert all(row.revoked_at is None for row in rows)
+
+
+async def test_a_session_ends_at_its_absolute_lifetime_however_often_refreshed(
+    kit: SignInKit,
+) -> None:
+    # given a session signed in now (sessions live at most 90 days, refresh tokens 30)
+    _, _, first = await _signed_in(kit)
+    start = datetime.now(UTC)
+    # when it is refreshed every 25 days
+    tokens = first
+    for days in (25, 50, 75):
+        tokens = await _refresh(kit, tokens.refresh_token, now=start + timedelta(days=days))
+    # then the last refresh token expires at the session's end, not 30 days later
+    limit = start + kit.settings.session_max_lifetime
+    assert tokens.refresh_expires_at <= limit + timedelta(minutes=1)
+    assert tokens.refresh_expires_at < start + timedelta(days=75 + 29)
+    # and a refresh just after the end is refused, although the token was issued 16 days ago
+    await _refused(kit, tokens.refresh_token, now=limit + timedelta(minutes=2))
