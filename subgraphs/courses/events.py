@@ -8,16 +8,20 @@
 | ``course.batch_created`` | batch id | the college | department_id, name, intake_year |
 | ``course.created`` | course id | the college | code, title, department_id, status |
 | ``course.updated`` | course id | the college | changed (field names), status |
-| ``course.section_created`` | section id | college | course_id, term_id, batch_id, code, capacity |
+| ``course.batch_assigned`` | account id | the college | user_id, batch_id (null: none) |
+| ``section.created`` | section id | the college | course_id, term_id, batch_id, code, capacity |
+| ``section.updated`` | section id | the college | changed (field names), status, capacity |
+| ``section.staff_assigned`` | section id | the college | user_id, role, course_id |
+| ``section.staff_removed`` | section id | the college | user_id, role, course_id |
 | ``enrollment.enrolled`` | section id | the college | user_id, course_id |
 | ``enrollment.waitlisted`` | section id | the college | user_id, course_id, position |
 | ``enrollment.dropped`` | section id | the college | user_id, course_id, from (seat, waitlist) |
 | ``enrollment.promoted`` | section id | the college | user_id, course_id, position (held) |
 
 Every event's data also carries ``actor_id`` (who caused it). Department,
-term, batch and section events are ``course.*`` because
-``shared/events/topics.py`` routes no such domains; they ride on
-``lms.course`` with the college's other catalogue events, in order.
+term and batch events are ``course.*`` because ``shared/events/topics.py``
+routes no such domains; ``section.*`` events are routed to ``lms.course``
+too, so a college's catalogue and section events stay in one order.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from shared.events import OnCommit, OutboxPublisher
 from subgraphs.courses.models import outbox
 
 __all__ = [
+    "BATCH_ASSIGNED",
     "BATCH_CREATED",
     "COURSE_CREATED",
     "COURSE_UPDATED",
@@ -38,6 +43,9 @@ __all__ = [
     "PUBLISHED",
     "PUBLISHER",
     "SECTION_CREATED",
+    "SECTION_STAFF_ASSIGNED",
+    "SECTION_STAFF_REMOVED",
+    "SECTION_UPDATED",
     "SOURCE",
     "TERM_CREATED",
     "OnCommit",
@@ -50,9 +58,13 @@ DEPARTMENT_CREATED = "course.department_created"
 DEPARTMENT_UPDATED = "course.department_updated"
 TERM_CREATED = "course.term_created"
 BATCH_CREATED = "course.batch_created"
+BATCH_ASSIGNED = "course.batch_assigned"
 COURSE_CREATED = "course.created"
 COURSE_UPDATED = "course.updated"
-SECTION_CREATED = "course.section_created"
+SECTION_CREATED = "section.created"
+SECTION_UPDATED = "section.updated"
+SECTION_STAFF_ASSIGNED = "section.staff_assigned"
+SECTION_STAFF_REMOVED = "section.staff_removed"
 ENROLLMENT_ENROLLED = "enrollment.enrolled"
 ENROLLMENT_WAITLISTED = "enrollment.waitlisted"
 ENROLLMENT_DROPPED = "enrollment.dropped"
@@ -63,9 +75,13 @@ PUBLISHED: tuple[str, ...] = (
     DEPARTMENT_UPDATED,
     TERM_CREATED,
     BATCH_CREATED,
+    BATCH_ASSIGNED,
     COURSE_CREATED,
     COURSE_UPDATED,
     SECTION_CREATED,
+    SECTION_UPDATED,
+    SECTION_STAFF_ASSIGNED,
+    SECTION_STAFF_REMOVED,
     ENROLLMENT_ENROLLED,
     ENROLLMENT_WAITLISTED,
     ENROLLMENT_DROPPED,

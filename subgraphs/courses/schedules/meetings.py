@@ -1,0 +1,293 @@
+"""A section's weekly meetings: create, change, delete, list.
+
+Changing meetings needs ``course:update`` as the section's teaching staff
+(instructor or teaching assistant), or ``section:manage`` in the college
+(see :func:`~subgraphs.courses.schedules._rules.require_section_staff`).
+
+Rules:
+
+* a meeting ends after it starts, on the same day (``INVALID_TIME_RANGE``);
+* it runs within its section's term: ``first_date`` and ``last_date`` default
+  to the term's dates and may only narrow them (``MEETING_OUTSIDE_TERM``);
+* its time zone is an IANA name, by default the service's setting
+  (``LMS_COURSES_TIME_ZONE``);
+* two meetings of the college in the same room (compared case-insensitively)
+  on the same weekday whose times and date ranges overlap are refused
+  (``ROOM_CONFLICT``): a room holds one class at a time. Times are compared
+  as wall-clock times, since one room is in one place. A meeting without a
+  room never conflicts. Moved occurrences (exceptions) are not checked.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.auth.principal import Principal
+from shared.errors import DomainError
+from subgraphs.courses import events, tenancy
+from subgraphs.courses.errors import CoursesErrorCode
+from subgraphs.courses.models import Term
+from subgraphs.courses.schedules._rules import (
+    check_time_range,
+    check_time_zone,
+    check_weekday,
+    normalize_room,
+    staff_meeting,
+    staff_section,
+)
+from subgraphs.courses.schedules.models import Meeting, MeetingException
+
+__all__ = [
+    "create_meeting",
+    "delete_meeting",
+    "get_meeting",
+    "list_meetings",
+    "meets_on",
+    "update_meeting",
+]
+
+READ = "course:read"
+
+
+def meets_on(meeting: Meeting, day: date) -> bool:
+    """Whether ``meeting`` has an occurrence on ``day``."""
+    return meeting.first_date <= day <= meeting.last_date and day.isoweekday() == meeting.weekday
+
+
+async def create_meeting(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    section_id: str,
+    weekday: int,
+    starts_at: time,
+    ends_at: time,
+    room: str | None = None,
+    time_zone: str | None = None,
+    first_date: date | None = None,
+    last_date: date | None = None,
+    default_time_zone: str = "UTC",
+    on_commit: events.OnCommit | None = None,
+) -> Meeting:
+    """A new weekly meeting of the section (see the module's rules)."""
+    section = await staff_section(session, actor, section_id)
+    weekday = check_weekday(weekday)
+    check_time_range(starts_at, ends_at)
+    zone = check_time_zone(time_zone if time_zone is not None else default_time_zone)
+    room = normalize_room(room)
+    term = await session.get(Term, section.term_id)
+    assert term is not None  # a section's term is kept by its foreign key
+    first = first_date if first_date is not None else term.starts_on
+    last = last_date if last_date is not None else term.ends_on
+    _check_dates(first, last, term)
+    meeting = Meeting(
+        college_id=section.college_id,
+        section_id=section.id,
+        weekday=weekday,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        time_zone=zone,
+        room=room,
+        first_date=first,
+        last_date=last,
+    )
+    await _check_room_free(session, meeting)
+    session.add(meeting)
+    await session.flush()
+    await events.publish(
+        session,
+        type=events.MEETING_CREATED,
+        tenant=section.college_id,
+        subject=meeting.id,
+        actor=actor,
+        data=_describe(meeting),
+        on_commit=on_commit,
+    )
+    return meeting
+
+
+async def update_meeting(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    meeting_id: str,
+    weekday: int | None = None,
+    starts_at: time | None = None,
+    ends_at: time | None = None,
+    room: str | None = None,
+    time_zone: str | None = None,
+    first_date: date | None = None,
+    last_date: date | None = None,
+    on_commit: events.OnCommit | None = None,
+) -> Meeting:
+    """Change a meeting (``None``: unchanged; ``room=""`` clears the room).
+
+    The result must follow the same rules as a new meeting. Exceptions on
+    dates the meeting no longer falls on are deleted with the change. The
+    event names the fields that changed; nothing changed, no event.
+    """
+    meeting, section = await staff_meeting(session, actor, meeting_id)
+    wanted: dict[str, Any] = {}
+    if weekday is not None:
+        wanted["weekday"] = check_weekday(weekday)
+    if starts_at is not None:
+        wanted["starts_at"] = starts_at
+    if ends_at is not None:
+        wanted["ends_at"] = ends_at
+    if room is not None:
+        wanted["room"] = normalize_room(room)
+    if time_zone is not None:
+        wanted["time_zone"] = check_time_zone(time_zone)
+    if first_date is not None:
+        wanted["first_date"] = first_date
+    if last_date is not None:
+        wanted["last_date"] = last_date
+    changed = sorted(name for name, value in wanted.items() if getattr(meeting, name) != value)
+    if not changed:
+        return meeting
+    check_time_range(
+        wanted.get("starts_at", meeting.starts_at), wanted.get("ends_at", meeting.ends_at)
+    )
+    term = await session.get(Term, section.term_id)
+    assert term is not None
+    _check_dates(
+        wanted.get("first_date", meeting.first_date),
+        wanted.get("last_date", meeting.last_date),
+        term,
+    )
+    with session.no_autoflush:
+        for name in changed:
+            setattr(meeting, name, wanted[name])
+        await _check_room_free(session, meeting)
+    await session.flush()
+    await _drop_stray_exceptions(session, meeting)
+    await events.publish(
+        session,
+        type=events.MEETING_UPDATED,
+        tenant=meeting.college_id,
+        subject=meeting.id,
+        actor=actor,
+        data={"section_id": meeting.section_id, "changed": changed},
+        on_commit=on_commit,
+    )
+    return meeting
+
+
+async def delete_meeting(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    meeting_id: str,
+    on_commit: events.OnCommit | None = None,
+) -> Meeting:
+    """Delete a meeting and its exceptions; returns the deleted row."""
+    meeting, _section = await staff_meeting(session, actor, meeting_id)
+    await session.execute(delete(MeetingException).where(MeetingException.meeting_id == meeting.id))
+    await session.delete(meeting)
+    await session.flush()
+    await events.publish(
+        session,
+        type=events.MEETING_DELETED,
+        tenant=meeting.college_id,
+        subject=meeting.id,
+        actor=actor,
+        data={"section_id": meeting.section_id},
+        on_commit=on_commit,
+    )
+    return meeting
+
+
+async def get_meeting(session: AsyncSession, *, actor: Principal, meeting_id: str) -> Meeting:
+    """The meeting ``meeting_id`` of the actor's college; needs ``course:read``."""
+    tenancy.require_permission(actor, READ)
+    return tenancy.visible(actor, await session.get(Meeting, meeting_id), "meeting")
+
+
+async def list_meetings(
+    session: AsyncSession, *, actor: Principal, section_ids: list[str]
+) -> dict[str, list[Meeting]]:
+    """The meetings of each of ``section_ids`` visible to the actor, by weekday and time
+    (one statement; needs ``course:read``). Sections of other colleges have none."""
+    tenancy.require_permission(actor, READ)
+    grouped: dict[str, list[Meeting]] = {section_id: [] for section_id in section_ids}
+    if not section_ids:
+        return grouped
+    rows = await session.scalars(
+        select(Meeting)
+        .where(Meeting.section_id.in_(section_ids))
+        .order_by(Meeting.weekday, Meeting.starts_at, Meeting.id)
+    )
+    for meeting in rows:
+        if tenancy.can_see(actor, meeting.college_id):
+            grouped[meeting.section_id].append(meeting)
+    return grouped
+
+
+def _check_dates(first: date, last: date, term: Term) -> None:
+    if last < first:
+        raise DomainError(
+            CoursesErrorCode.INVALID_DATE_RANGE,
+            "A meeting's last date is not before its first date.",
+            "last_date",
+        )
+    if first < term.starts_on or last > term.ends_on:
+        raise DomainError(
+            CoursesErrorCode.MEETING_OUTSIDE_TERM,
+            f"A meeting runs within its term ({term.starts_on} to {term.ends_on}).",
+            "first_date" if first < term.starts_on else "last_date",
+        )
+
+
+async def _check_room_free(session: AsyncSession, meeting: Meeting) -> None:
+    """``ROOM_CONFLICT`` when another meeting holds the room at an overlapping time."""
+    if meeting.room is None:
+        return
+    clash = await session.scalar(
+        select(Meeting.id)
+        .where(
+            Meeting.college_id == meeting.college_id,
+            func.lower(Meeting.room) == meeting.room.lower(),
+            Meeting.weekday == meeting.weekday,
+            Meeting.starts_at < meeting.ends_at,
+            Meeting.ends_at > meeting.starts_at,
+            Meeting.first_date <= meeting.last_date,
+            Meeting.last_date >= meeting.first_date,
+            Meeting.id != (meeting.id or ""),
+        )
+        .limit(1)
+    )
+    if clash is not None:
+        raise DomainError(
+            CoursesErrorCode.ROOM_CONFLICT,
+            f"Room {meeting.room!r} is taken by another class at that time; "
+            "choose another room or time.",
+            "room",
+        )
+
+
+async def _drop_stray_exceptions(session: AsyncSession, meeting: Meeting) -> None:
+    """Delete the meeting's exceptions on dates it no longer falls on."""
+    exceptions = await session.scalars(
+        select(MeetingException).where(MeetingException.meeting_id == meeting.id)
+    )
+    for exception in exceptions:
+        if not meets_on(meeting, exception.on_date):
+            await session.delete(exception)
+    await session.flush()
+
+
+def _describe(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "section_id": meeting.section_id,
+        "weekday": meeting.weekday,
+        "starts_at": meeting.starts_at.isoformat(),
+        "ends_at": meeting.ends_at.isoformat(),
+        "time_zone": meeting.time_zone,
+        "room": meeting.room,
+        "first_date": meeting.first_date.isoformat(),
+        "last_date": meeting.last_date.isoformat(),
+    }
