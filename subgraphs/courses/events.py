@@ -17,6 +17,13 @@
 | ``enrollment.waitlisted`` | section id | the college | user_id, course_id, position |
 | ``enrollment.dropped`` | section id | the college | user_id, course_id, from (seat, waitlist) |
 | ``enrollment.promoted`` | section id | the college | user_id, course_id, position (held) |
+| ``section.meeting_created`` | meeting id | the college | section_id, weekday, starts_at, ends_at, time_zone, room, first_date, last_date |
+| ``section.meeting_updated`` | meeting id | the college | section_id, changed (field names) |
+| ``section.meeting_deleted`` | meeting id | the college | section_id |
+| ``section.meeting_exception_created`` | meeting id | the college | section_id, exception_id, on_date, kind, starts_at, ends_at, room, reason |
+| ``section.meeting_exception_deleted`` | meeting id | the college | section_id, exception_id, on_date |
+| ``course.holiday_created`` | holiday id | the college | name, starts_on, ends_on |
+| ``course.holiday_deleted`` | holiday id | the college | name, starts_on, ends_on |
 
 Every event's data also carries ``actor_id`` (who caused it). Department,
 term and batch events are ``course.*`` because ``shared/events/topics.py``
@@ -40,6 +47,13 @@ __all__ = [
     "ENROLLMENT_ENROLLED",
     "ENROLLMENT_PROMOTED",
     "ENROLLMENT_WAITLISTED",
+    "HOLIDAY_CREATED",
+    "HOLIDAY_DELETED",
+    "MEETING_CREATED",
+    "MEETING_DELETED",
+    "MEETING_EXCEPTION_CREATED",
+    "MEETING_EXCEPTION_DELETED",
+    "MEETING_UPDATED",
     "PUBLISHED",
     "PUBLISHER",
     "SECTION_CREATED",
@@ -69,6 +83,13 @@ ENROLLMENT_ENROLLED = "enrollment.enrolled"
 ENROLLMENT_WAITLISTED = "enrollment.waitlisted"
 ENROLLMENT_DROPPED = "enrollment.dropped"
 ENROLLMENT_PROMOTED = "enrollment.promoted"
+MEETING_CREATED = "section.meeting_created"
+MEETING_UPDATED = "section.meeting_updated"
+MEETING_DELETED = "section.meeting_deleted"
+MEETING_EXCEPTION_CREATED = "section.meeting_exception_created"
+MEETING_EXCEPTION_DELETED = "section.meeting_exception_deleted"
+HOLIDAY_CREATED = "course.holiday_created"
+HOLIDAY_DELETED = "course.holiday_deleted"
 
 PUBLISHED: tuple[str, ...] = (
     DEPARTMENT_CREATED,
@@ -86,6 +107,13 @@ PUBLISHED: tuple[str, ...] = (
     ENROLLMENT_WAITLISTED,
     ENROLLMENT_DROPPED,
     ENROLLMENT_PROMOTED,
+    MEETING_CREATED,
+    MEETING_UPDATED,
+    MEETING_DELETED,
+    MEETING_EXCEPTION_CREATED,
+    MEETING_EXCEPTION_DELETED,
+    HOLIDAY_CREATED,
+    HOLIDAY_DELETED,
 )
 
 PUBLISHER = OutboxPublisher(source=SOURCE, table=outbox, published=frozenset(PUBLISHED))
