@@ -62,7 +62,7 @@ PLATFORM_TOPICS: tuple[TopicSpec, ...] = (
     _spec("college", partitions=3, days=30),
     _spec("user", partitions=6, days=14, also=("role",)),  # role changes ride with accounts
     _spec("profile", partitions=6, days=7),
-    _spec("course", partitions=6, days=14),
+    _spec("course", partitions=6, days=14, also=("section",)),  # sections ride with courses
     _spec("enrollment", partitions=12, days=14),
     _spec("assignment", partitions=6, days=14),
     _spec("submission", partitions=12, days=14),

@@ -37,11 +37,13 @@ from shared.events import outbox_table
 __all__ = [
     "Base",
     "Batch",
+    "BatchMember",
     "Course",
     "CourseStatus",
     "Department",
     "EnrollmentAction",
     "EnrollmentHistory",
+    "EnrollmentImport",
     "MemberRole",
     "Section",
     "SectionMember",
@@ -262,6 +264,43 @@ class EnrollmentHistory(Base):
     actor_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     """Who made the change (``None``: the system, such as a promotion's trigger)."""
     at: Mapped[datetime] = _when(nullable=False, default=utcnow)
+
+
+class BatchMember(Base):
+    """A student's batch: each student (an identity account) belongs to at most one."""
+
+    __tablename__ = "batch_member"
+    __table_args__ = (
+        UniqueConstraint("user_id", name="uq_batch_member_user"),
+        Index("ix_batch_member_batch", "batch_id"),
+    )
+
+    id: Mapped[str] = _id()
+    college_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    batch_id: Mapped[str] = _ref("batch.id", ondelete="CASCADE")
+    user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    """An identity account id."""
+    created_at: Mapped[datetime] = _when(nullable=False, default=utcnow)
+
+
+class EnrollmentImport(Base):
+    """One applied CSV enrolment import: who ran which file, its counts and per-row report."""
+
+    __tablename__ = "enrollment_import"
+    __table_args__ = (Index("ix_enrollment_import_college_created", "college_id", "created_at"),)
+
+    id: Mapped[str] = _id()
+    college_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    object_key: Mapped[str] = mapped_column(String(512))
+    actor_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    total: Mapped[int] = mapped_column(Integer)
+    applied: Mapped[int] = mapped_column(Integer)
+    """Rows that changed something (enrolled, waitlisted, dropped)."""
+    skipped: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    report: Mapped[str] = mapped_column(Text)
+    """The per-row report as JSON (a list of ``{row, outcome, code, message}``)."""
+    created_at: Mapped[datetime] = _when(nullable=False, default=utcnow)
 
 
 outbox = outbox_table(Base.metadata)

@@ -18,7 +18,8 @@ CALENDAR_PATH = "/calendar/{token}.ics"
 
 
 class CoursesSettings(BaseSettings):
-    """The college's default time zone for class meetings, and where calendar feeds live."""
+    """The college's default time zone for class meetings, where calendar feeds live, and the
+    limits of CSV enrolment imports."""
 
     model_config = SettingsConfigDict(
         env_prefix="LMS_COURSES_", case_sensitive=False, extra="ignore", frozen=True
@@ -34,6 +35,18 @@ class CoursesSettings(BaseSettings):
         description="Public base URL of the courses service's HTTP routes, used in the "
         "calendar-feed links people subscribe to (`https://api.example.edu`). Empty: the "
         "platform's public URL (`LMS_PUBLIC_URL`, else `http://HOST:PORT`), right for `lms dev`.",
+    )
+
+    import_max_bytes: int = Field(
+        2 * 1024 * 1024,
+        ge=1,
+        description="Largest CSV file accepted for an enrolment import, in bytes "
+        "(`enrollmentImportUploadCreate`, `enrollmentImport`).",
+    )
+    import_max_rows: int = Field(
+        5000,
+        ge=1,
+        description="Most data rows an enrolment import file may hold (the header excluded).",
     )
 
     @field_validator("time_zone")

@@ -43,3 +43,9 @@ def test_partition_key_is_tenant_else_subject() -> None:
     platform = Event.new(type="college.created", source="s", tenant=None, subject="college-9")
     assert partition_key(with_tenant) == "college-1"
     assert partition_key(platform) == "college-9"
+
+
+def test_section_events_ride_with_their_college_course_events() -> None:
+    # given a section event and a course event of one college
+    # then both go to lms.course, ordered by the same partition key
+    assert topic_for("section.created") == topic_for("course.created") == "lms.course"

@@ -29,7 +29,7 @@ async def test_create_section_opens_it_and_announces_it(courses_db: Database) ->
     assert (section.code, section.capacity, section.status) == ("A", 40, SectionStatus.OPEN)
     async with courses_db.session() as session:
         [event] = await outbox_events(session)
-    assert event.type == "course.section_created"
+    assert event.type == "section.created"
     assert (event.subject, event.data["course_id"], event.data["capacity"]) == (
         section.id,
         course.id,

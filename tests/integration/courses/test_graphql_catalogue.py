@@ -1,0 +1,133 @@
+"""Courses' catalogue queries over HTTP with real tokens, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from shared.auth.principal import Principal
+from subgraphs.courses.models import CourseStatus
+from tests.factories.courses import make_course, make_department, make_section, make_term
+from tests.integration.courses.graphql_app import (
+    Campus,
+    CoursesApp,
+    campus,
+    courses_app,
+    error_codes,
+    gid,
+)
+
+__all__ = ["campus", "courses_app"]
+
+COURSES = """
+query($filter: CourseFilter, $orderBy: CourseOrder, $first: Int, $after: String) {
+  courses(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { id code title status department { code } }
+  }
+}
+"""
+COURSE = "query($id: ID!) { course(id: $id) { code sections { code } } }"
+DEPARTMENTS = "{ departments { code name } }"
+
+
+async def _catalogue(app: CoursesApp, college: str) -> dict[str, str]:
+    """A department CSE with three courses (one a draft) and a section of CS101."""
+    async with app.service.database.transaction() as session:
+        cse = await make_department(session, college_id=college, code="CSE", name="Computing")
+        maths = await make_department(session, college_id=college, code="MAT", name="Maths")
+        cs101 = await make_course(
+            session, college_id=college, department=cse, code="CS101", title="Programming"
+        )
+        await make_course(
+            session, college_id=college, department=cse, code="CS201", title="Data structures"
+        )
+        await make_course(
+            session,
+            college_id=college,
+            department=maths,
+            code="MA101",
+            title="Calculus",
+            status=CourseStatus.DRAFT,
+        )
+        term = await make_term(session, college_id=college)
+    return {"cse": cse.id, "cs101": cs101.id, "term": term.id}
+
+
+async def test_a_student_lists_filters_and_pages_the_catalogue(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    # given a college's catalogue
+    ids = await _catalogue(courses_app, campus.college_a)
+    student = campus.student_a
+    # when a student lists the courses two at a time
+    first = (await courses_app.data(COURSES, {"first": 2}, as_=student))["courses"]
+    rest = (
+        await courses_app.data(
+            COURSES, {"first": 2, "after": first["pageInfo"]["endCursor"]}, as_=student
+        )
+    )["courses"]
+    # then every course comes back once, by code
+    assert first["totalCount"] == 3
+    codes = [n["code"] for n in first["nodes"]] + [n["code"] for n in rest["nodes"]]
+    assert codes == ["CS101", "CS201", "MA101"]
+    assert first["pageInfo"]["hasNextPage"] and not rest["pageInfo"]["hasNextPage"]
+    # and filters by department, status and text narrow the list
+    by_department = await courses_app.data(
+        COURSES, {"filter": {"departmentId": gid("Department", ids["cse"])}}, as_=student
+    )
+    assert [n["code"] for n in by_department["courses"]["nodes"]] == ["CS101", "CS201"]
+    drafts = await courses_app.data(COURSES, {"filter": {"status": "DRAFT"}}, as_=student)
+    assert [n["code"] for n in drafts["courses"]["nodes"]] == ["MA101"]
+    search = await courses_app.data(COURSES, {"filter": {"search": "struct"}}, as_=student)
+    assert [n["title"] for n in search["courses"]["nodes"]] == ["Data structures"]
+    # and the order can be by title, descending
+    ordered = await courses_app.data(
+        COURSES, {"orderBy": {"field": "TITLE", "direction": "DESC"}}, as_=student
+    )
+    assert [n["title"] for n in ordered["courses"]["nodes"]] == [
+        "Programming",
+        "Data structures",
+        "Calculus",
+    ]
+
+
+async def test_another_college_sees_none_of_the_catalogue(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    # given college A's catalogue
+    ids = await _catalogue(courses_app, campus.college_a)
+    # when college B's admin lists and reads
+    listed = await courses_app.data(COURSES, as_=campus.admin_b)
+    departments = await courses_app.data(DEPARTMENTS, as_=campus.admin_b)
+    body = await courses_app.post(COURSE, {"id": gid("Course", ids["cs101"])}, as_=campus.admin_b)
+    # then nothing of A shows, and A's course is NOT_FOUND as if it did not exist
+    assert listed["courses"]["totalCount"] == 0
+    assert departments["departments"] == []
+    assert error_codes(body) == ["NOT_FOUND"]
+
+
+async def test_anonymous_callers_are_unauthenticated(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    # given no token
+    for query in (DEPARTMENTS, COURSES, "{ terms { name } }"):
+        # when a query is sent
+        body = await courses_app.post(query)
+        # then it is refused
+        assert error_codes(body) == ["UNAUTHENTICATED"]
+
+
+async def test_course_shows_its_sections_and_departments_are_listed(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    # given a course with a section
+    async with courses_app.service.database.transaction() as session:
+        section = await make_section(session, college_id=campus.college_a, code="A")
+        await make_department(session, college_id=campus.college_a, code="PHY", name="Physics")
+    reader: Principal = campus.student_a
+    # when a student reads the course and the departments
+    course = await courses_app.data(COURSE, {"id": gid("Course", section.course_id)}, as_=reader)
+    departments = await courses_app.data(DEPARTMENTS, as_=reader)
+    # then the section is there, and departments come by code
+    assert course["course"]["sections"] == [{"code": "A"}]
+    codes = [d["code"] for d in departments["departments"]]
+    assert "PHY" in codes and codes == sorted(codes)
