@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from shared.service import ServiceSpec
+from subgraphs.courses.content import models as _content_models  # noqa: F401 (its tables)
 from subgraphs.courses.models import Base, outbox
 from subgraphs.courses.schema import build_schema
 from subgraphs.courses.settings import CoursesSettings

@@ -24,6 +24,21 @@
 | ``section.meeting_exception_deleted`` | meeting id | the college | section_id, exception_id, on_date |
 | ``course.holiday_created`` | holiday id | the college | name, starts_on, ends_on |
 | ``course.holiday_deleted`` | holiday id | the college | name, starts_on, ends_on |
+| ``course.module_created`` | module id | the college | course_id, title, position, visible_to_all, section_ids |
+| ``course.module_updated`` | module id | the college | course_id, changed (field names) |
+| ``course.module_deleted`` | module id | the college | course_id |
+| ``course.modules_reordered`` | course id | the college | module_ids (in their new order) |
+| ``course.module_published`` | module id | the college | course_id |
+| ``course.module_unpublished`` | module id | the college | course_id |
+| ``course.module_visibility_set`` | module id | the college | course_id, visible_to_all, section_ids |
+| ``course.module_prerequisites_set`` | module id | the college | course_id, required_module_ids |
+| ``course.module_item_created`` | item id | the college | course_id, module_id, kind, title |
+| ``course.module_item_updated`` | item id | the college | course_id, module_id, changed (field names) |
+| ``course.module_item_deleted`` | item id | the college | course_id, module_id |
+| ``course.module_items_reordered`` | module id | the college | course_id, item_ids |
+| ``course.module_item_published`` | item id | the college | course_id, module_id |
+| ``course.module_item_unpublished`` | item id | the college | course_id, module_id |
+| ``course.module_item_completed`` | item id | the college | course_id, module_id, user_id |
 
 Every event's data also carries ``actor_id`` (who caused it). Department,
 term and batch events are ``course.*`` because ``shared/events/topics.py``
@@ -49,6 +64,21 @@ __all__ = [
     "ENROLLMENT_WAITLISTED",
     "HOLIDAY_CREATED",
     "HOLIDAY_DELETED",
+    "MODULE_CREATED",
+    "MODULE_DELETED",
+    "MODULE_ITEMS_REORDERED",
+    "MODULE_ITEM_COMPLETED",
+    "MODULE_ITEM_CREATED",
+    "MODULE_ITEM_DELETED",
+    "MODULE_ITEM_PUBLISHED",
+    "MODULE_ITEM_UNPUBLISHED",
+    "MODULE_ITEM_UPDATED",
+    "MODULE_PREREQUISITES_SET",
+    "MODULE_PUBLISHED",
+    "MODULE_UNPUBLISHED",
+    "MODULE_UPDATED",
+    "MODULE_VISIBILITY_SET",
+    "MODULES_REORDERED",
     "MEETING_CREATED",
     "MEETING_DELETED",
     "MEETING_EXCEPTION_CREATED",
@@ -90,6 +120,21 @@ MEETING_EXCEPTION_CREATED = "section.meeting_exception_created"
 MEETING_EXCEPTION_DELETED = "section.meeting_exception_deleted"
 HOLIDAY_CREATED = "course.holiday_created"
 HOLIDAY_DELETED = "course.holiday_deleted"
+MODULE_CREATED = "course.module_created"
+MODULE_UPDATED = "course.module_updated"
+MODULE_DELETED = "course.module_deleted"
+MODULES_REORDERED = "course.modules_reordered"
+MODULE_PUBLISHED = "course.module_published"
+MODULE_UNPUBLISHED = "course.module_unpublished"
+MODULE_VISIBILITY_SET = "course.module_visibility_set"
+MODULE_PREREQUISITES_SET = "course.module_prerequisites_set"
+MODULE_ITEM_CREATED = "course.module_item_created"
+MODULE_ITEM_UPDATED = "course.module_item_updated"
+MODULE_ITEM_DELETED = "course.module_item_deleted"
+MODULE_ITEMS_REORDERED = "course.module_items_reordered"
+MODULE_ITEM_PUBLISHED = "course.module_item_published"
+MODULE_ITEM_UNPUBLISHED = "course.module_item_unpublished"
+MODULE_ITEM_COMPLETED = "course.module_item_completed"
 
 PUBLISHED: tuple[str, ...] = (
     DEPARTMENT_CREATED,
@@ -114,6 +159,21 @@ PUBLISHED: tuple[str, ...] = (
     MEETING_EXCEPTION_DELETED,
     HOLIDAY_CREATED,
     HOLIDAY_DELETED,
+    MODULE_CREATED,
+    MODULE_UPDATED,
+    MODULE_DELETED,
+    MODULES_REORDERED,
+    MODULE_PUBLISHED,
+    MODULE_UNPUBLISHED,
+    MODULE_VISIBILITY_SET,
+    MODULE_PREREQUISITES_SET,
+    MODULE_ITEM_CREATED,
+    MODULE_ITEM_UPDATED,
+    MODULE_ITEM_DELETED,
+    MODULE_ITEMS_REORDERED,
+    MODULE_ITEM_PUBLISHED,
+    MODULE_ITEM_UNPUBLISHED,
+    MODULE_ITEM_COMPLETED,
 )
 
 PUBLISHER = OutboxPublisher(source=SOURCE, table=outbox, published=frozenset(PUBLISHED))

@@ -10,6 +10,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from shared.db import Database
+from subgraphs.courses.content import models as _content_models  # noqa: F401 (its tables)
 from subgraphs.courses.models import Base
 from subgraphs.courses.schedules import models as _schedule_models  # noqa: F401 (its tables)
 from tests.integration.courses.conftest import courses_migrations
