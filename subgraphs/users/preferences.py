@@ -28,6 +28,7 @@ __all__ = [
     "default_notifications",
     "get_preferences",
     "set_preferences",
+    "view_of",
 ]
 
 CHANNELS: tuple[str, ...] = ("email", "sms", "push", "in_app")
@@ -59,7 +60,8 @@ def _merged(stored: Mapping[str, Any]) -> Notifications:
     return result
 
 
-def _view(user_id: str, row: Preferences | None) -> PreferencesView:
+def view_of(user_id: str, row: Preferences | None) -> PreferencesView:
+    """The preferences a stored row (or its absence: the defaults) stands for."""
     if row is None:
         return PreferencesView(
             user_id=user_id, locale=None, time_zone=None, notifications=default_notifications()
@@ -109,7 +111,7 @@ async def get_preferences(
 ) -> PreferencesView:
     """``user_id``'s preferences; anyone but the owner is told ``NOT_FOUND``."""
     await _own_profile(session, actor, user_id)
-    return _view(user_id, await session.get(Preferences, user_id))
+    return view_of(user_id, await session.get(Preferences, user_id))
 
 
 async def set_preferences(
@@ -136,7 +138,7 @@ async def set_preferences(
         wanted["time_zone"] = check_time_zone(time_zone)
     _check_notifications(notifications or {})
     row = await session.get(Preferences, user_id)
-    current = _view(user_id, row)
+    current = view_of(user_id, row)
     merged = _merged(current.notifications)
     for channel, choices in (notifications or {}).items():
         merged[channel].update(choices)
@@ -166,4 +168,4 @@ async def set_preferences(
         },
         on_commit=on_commit,
     )
-    return _view(user_id, row)
+    return view_of(user_id, row)
