@@ -42,6 +42,7 @@ async def cancel_occurrence(
 ) -> MeetingException:
     """Cancel the meeting's occurrence on ``on_date``."""
     meeting, _section = await staff_meeting(session, actor, meeting_id)
+    _check_date(meeting, on_date)
     return await _add(
         session,
         actor,
@@ -72,6 +73,7 @@ async def move_occurrence(
 ) -> MeetingException:
     """Move the meeting's occurrence on ``on_date`` to another time and/or room that day."""
     meeting, _section = await staff_meeting(session, actor, meeting_id)
+    _check_date(meeting, on_date)
     new_room = normalize_room(room)
     if (starts_at is None) != (ends_at is None):
         raise DomainError(
@@ -142,6 +144,15 @@ async def delete_exception(
     return exception
 
 
+def _check_date(meeting: Meeting, on_date: date) -> None:
+    if not meets_on(meeting, on_date):
+        raise DomainError(
+            CoursesErrorCode.NOT_A_MEETING_DATE,
+            "The meeting does not take place on that date.",
+            "on_date",
+        )
+
+
 async def _add(
     session: AsyncSession,
     actor: Principal,
@@ -149,12 +160,6 @@ async def _add(
     exception: MeetingException,
     on_commit: events.OnCommit | None,
 ) -> MeetingException:
-    if not meets_on(meeting, exception.on_date):
-        raise DomainError(
-            CoursesErrorCode.NOT_A_MEETING_DATE,
-            "The meeting does not take place on that date.",
-            "on_date",
-        )
     taken = await session.scalar(
         select(
             exists().where(

@@ -230,7 +230,8 @@ async def test_an_update_ending_before_it_starts_changes_nothing(courses_db: Dat
     assert raised.value.error_code is CoursesErrorCode.INVALID_TIME_RANGE
     async with courses_db.session() as session:
         stored = await session.get(Meeting, meeting.id)
-    assert stored is not None and stored.starts_at == time(9, 0)
+    assert stored is not None
+    assert stored.starts_at == time(9, 0)
 
 
 async def test_delete_removes_the_meeting_with_its_exceptions(courses_db: Database) -> None:
