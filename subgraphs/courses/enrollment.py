@@ -42,6 +42,8 @@ __all__ = [
     "Placement",
     "drop_student",
     "enrol_student",
+    "promote_waitlist",
+    "seats_taken",
     "waitlist",
 ]
 
@@ -237,18 +239,27 @@ async def drop_student(
         data={**data, "from": "seat" if left is Placement.ENROLLED else "waitlist"},
         on_commit=on_commit,
     )
-    promoted = await _promote(session, section, actor=actor, on_commit=on_commit)
+    promoted = await promote_waitlist(session, section, actor=actor, on_commit=on_commit)
     return DropResult(section=section, left=left, promoted=promoted)
 
 
-async def _promote(
+async def seats_taken(session: AsyncSession, section_id: str) -> int:
+    """Students holding a seat in the section."""
+    return await _students(session, section_id)
+
+
+async def promote_waitlist(
     session: AsyncSession,
     section: Section,
     *,
     actor: Principal,
     on_commit: events.OnCommit | None,
 ) -> tuple[str, ...]:
-    """Fill free seats from the waitlist, lowest position first; the user ids promoted."""
+    """Fill free seats from the waitlist, lowest position first; the user ids promoted.
+
+    The caller holds the section's row lock; a section that is not open
+    promotes nobody.
+    """
     free = section.capacity - await _students(session, section.id)
     if free <= 0 or section.status is not SectionStatus.OPEN:
         return ()

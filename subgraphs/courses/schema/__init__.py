@@ -12,8 +12,8 @@ Layout::
       queries.py    department(s), terms, batches, course(s), section(s)
       catalogue.py  departmentCreate/Update, courseCreate/Update, termCreate, batchCreate,
                     batchStudentsAssign
-      sections.py   sectionCreate, sectionUpdate, sectionStaffAssign, sectionStaffRemove
-      enrollments.py enrollmentCreate, enrollmentDrop
+      section_mutations.py  sectionCreate, sectionUpdate, sectionStaffAssign/Remove
+      enrollments.py  enrollmentCreate, enrollmentDrop
       imports.py    enrollmentImportUploadCreate, enrollmentImport
 
 Extending the API (course content, schedules ...): write a module whose
@@ -37,7 +37,13 @@ from typing import TYPE_CHECKING
 from strawberry.tools import merge_types
 
 from shared.graphql import SubgraphSchema, build_subgraph_schema
-from subgraphs.courses.schema import queries
+from subgraphs.courses.schema import (
+    catalogue,
+    enrollments,
+    imports,
+    queries,
+    section_mutations,
+)
 from subgraphs.courses.schema._api import CoursesApi, ProvideCoursesApi, api_of
 from subgraphs.courses.schema.types import Batch, Course, Department, Enrollment, Section, Term
 from subgraphs.courses.schema.user import User
@@ -48,10 +54,18 @@ if TYPE_CHECKING:
 
 __all__ = ["MUTATIONS", "QUERIES", "TYPES", "CoursesApi", "api_of", "build_schema"]
 
-QUERIES: tuple[type, ...] = (queries.Query,)
+QUERIES: tuple[type, ...] = (
+    queries.Query,
+    # one line per query module
+)
 """The root ``Query``'s parts: one line per query module."""
 
-MUTATIONS: tuple[type, ...] = ()
+MUTATIONS: tuple[type, ...] = (
+    catalogue.Mutation,
+    section_mutations.Mutation,
+    enrollments.Mutation,
+    imports.Mutation,
+)
 """The root ``Mutation``'s parts: one line per mutation module."""
 
 TYPES: tuple[type, ...] = (Department, Term, Batch, Course, Section, Enrollment, User)
@@ -71,7 +85,7 @@ def build_schema(service: Service, *, settings: CoursesSettings | None = None) -
     )
     return build_subgraph_schema(
         query=merge_types("Query", QUERIES),
-        mutation=merge_types("Mutation", MUTATIONS) if MUTATIONS else None,
+        mutation=merge_types("Mutation", MUTATIONS),
         types=TYPES,
         extensions=[lambda: ProvideCoursesApi(api)],
     )
