@@ -10,7 +10,7 @@ the fixtures they use from here.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,7 @@ __all__ = [
     "World",
     "add_profile",
     "error_codes",
+    "running_users_app",
     "user_gid",
     "users_app",
     "world",
@@ -107,9 +108,10 @@ class UsersApp:
             event.remove(engine, "before_cursor_execute", record)
 
 
-@pytest.fixture
-async def users_app(db_settings: Settings) -> AsyncIterator[UsersApp]:
-    platform = Platform.from_settings(db_settings.with_overrides(auto_migrate=False))
+@asynccontextmanager
+async def running_users_app(settings: Settings) -> AsyncIterator[UsersApp]:
+    """Users' app on ``settings``, its database migrated, dropped afterwards."""
+    platform = Platform.from_settings(settings.with_overrides(auto_migrate=False))
     service = platform.add(SERVICE)
     await service.migrations.upgrade()
     app = create_app(platform, graphql={URL: service}, name="users")
@@ -123,6 +125,12 @@ async def users_app(db_settings: Settings) -> AsyncIterator[UsersApp]:
             yield UsersApp(service, client)
     finally:
         await service.database.drop()
+
+
+@pytest.fixture
+async def users_app(db_settings: Settings) -> AsyncIterator[UsersApp]:
+    async with running_users_app(db_settings) as running:
+        yield running
 
 
 @dataclass
