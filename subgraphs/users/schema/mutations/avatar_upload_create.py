@@ -18,8 +18,8 @@ __all__ = [
     "AvatarUpload",
     "AvatarUploadCreateInput",
     "AvatarUploadCreatePayload",
+    "AvatarUploadEntry",
     "Mutation",
-    "UploadEntry",
 ]
 
 
@@ -40,7 +40,7 @@ class AvatarUploadCreateInput:
 
 
 @strawberry.type(description="A name and value to send with an upload (form field or header).")
-class UploadEntry:
+class AvatarUploadEntry:
     name: str = strawberry.field(description="Name of the form field or header.")
     value: str = strawberry.field(description="Its value, sent as it is.")
 
@@ -55,8 +55,8 @@ class AvatarUpload:
     object_key: str = strawberry.field(description="Pass it to `avatarConfirm`.")
     url: str = strawberry.field(description="Where to send the file.")
     method: str = strawberry.field(description="PUT (local store) or POST (S3 presigned form).")
-    headers: list[UploadEntry] = strawberry.field(description="Headers to send (PUT).")
-    fields: list[UploadEntry] = strawberry.field(description="Form fields to send (POST).")
+    headers: list[AvatarUploadEntry] = strawberry.field(description="Headers to send (PUT).")
+    fields: list[AvatarUploadEntry] = strawberry.field(description="Form fields to send (POST).")
     content_type: str = strawberry.field(description="The content type to upload as.")
     max_bytes: int = strawberry.field(description="The largest file the target accepts.")
     expires_at: datetime = strawberry.field(description="When the target stops accepting it.")
@@ -102,8 +102,8 @@ class Mutation:
                 object_key=upload.object_key,
                 url=ticket.url,
                 method=ticket.method,
-                headers=[UploadEntry(name=k, value=v) for k, v in ticket.headers.items()],
-                fields=[UploadEntry(name=k, value=v) for k, v in ticket.fields.items()],
+                headers=[AvatarUploadEntry(name=k, value=v) for k, v in ticket.headers.items()],
+                fields=[AvatarUploadEntry(name=k, value=v) for k, v in ticket.fields.items()],
                 content_type=ticket.content_type,
                 max_bytes=ticket.max_bytes,
                 expires_at=ticket.expires_at,
