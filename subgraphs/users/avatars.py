@@ -27,6 +27,7 @@ import asyncio
 import io
 import logging
 import uuid
+import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -108,6 +109,19 @@ def _too_large(size: int, limit: int) -> DomainError:
     )
 
 
+def _too_many_pixels(what: str, limit: int) -> DomainError:
+    return DomainError(
+        UsersErrorCode.AVATAR_TOO_MANY_PIXELS,
+        f"{what}; at most {limit} pixels in all are accepted.",
+        "object_key",
+    )
+
+
+def _check_pixels(width: int, height: int, limit: int) -> None:
+    if width * height > limit:
+        raise _too_many_pixels(f"The image has {width}x{height} pixels", limit)
+
+
 def normalise_image(data: bytes, settings: UsersSettings) -> NormalisedImage:
     """``data`` checked and made into an avatar; :class:`DomainError` says why not.
 
@@ -124,17 +138,15 @@ def normalise_image(data: bytes, settings: UsersSettings) -> NormalisedImage:
             "object_key",
         )
     try:
-        with Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[kind]]) as opened:
-            pixels = opened.width * opened.height
-            if pixels > settings.avatar_max_pixels:
-                raise DomainError(
-                    UsersErrorCode.AVATAR_TOO_MANY_PIXELS,
-                    f"The image has {opened.width}x{opened.height} pixels; at most "
-                    f"{settings.avatar_max_pixels} pixels in all are accepted.",
-                    "object_key",
-                )
-            opened.load()
-            upright = ImageOps.exif_transpose(opened)
+        with warnings.catch_warnings():
+            # Pillow's own bomb warning: the pixel limit below is the one that applies.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[kind]]) as opened:
+                _check_pixels(opened.width, opened.height, settings.avatar_max_pixels)
+                opened.load()
+                upright = ImageOps.exif_transpose(opened)
+    except Image.DecompressionBombError as exc:
+        raise _too_many_pixels(str(exc), settings.avatar_max_pixels) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise DomainError(
             UsersErrorCode.AVATAR_UNREADABLE,
