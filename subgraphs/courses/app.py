@@ -13,6 +13,8 @@ from pathlib import Path
 from shared.service import ServiceSpec
 from subgraphs.courses.content import models as _content_models  # noqa: F401 (its tables)
 from subgraphs.courses.models import Base, outbox
+from subgraphs.courses.schedules import models as _schedule_models  # noqa: F401 (its tables)
+from subgraphs.courses.schedules.calendar_route import calendar_routes
 from subgraphs.courses.schema import build_schema
 from subgraphs.courses.settings import CoursesSettings
 
@@ -26,4 +28,5 @@ SERVICE = ServiceSpec(
     schema=build_schema,
     outbox=outbox,
     settings=CoursesSettings,
+    routes=calendar_routes,
 )

@@ -17,11 +17,11 @@
 | ``enrollment.waitlisted`` | section id | the college | user_id, course_id, position |
 | ``enrollment.dropped`` | section id | the college | user_id, course_id, from (seat, waitlist) |
 | ``enrollment.promoted`` | section id | the college | user_id, course_id, position (held) |
-| ``section.meeting_created`` | meeting id | the college | section_id, weekday, starts_at, ends_at, time_zone, room, first_date, last_date |
+| ``section.meeting_created`` | meeting id | the college | section_id, the meeting (1) |
 | ``section.meeting_updated`` | meeting id | the college | section_id, changed (field names) |
 | ``section.meeting_deleted`` | meeting id | the college | section_id |
-| ``section.meeting_exception_created`` | meeting id | the college | section_id, exception_id, on_date, kind, starts_at, ends_at, room, reason |
-| ``section.meeting_exception_deleted`` | meeting id | the college | section_id, exception_id, on_date |
+| ``section.meeting_exception_created`` | meeting id | the college | section_id, the exception (2) |
+| ``section.meeting_exception_deleted`` | meeting id | the college | section_id, exception_id (2) |
 | ``course.holiday_created`` | holiday id | the college | name, starts_on, ends_on |
 | ``course.holiday_deleted`` | holiday id | the college | name, starts_on, ends_on |
 | ``course.module_created`` | module id | the college | course_id, title, position, visible_to_all, section_ids |
@@ -39,6 +39,9 @@
 | ``course.module_item_published`` | item id | the college | course_id, module_id |
 | ``course.module_item_unpublished`` | item id | the college | course_id, module_id |
 | ``course.module_item_completed`` | item id | the college | course_id, module_id, user_id |
+
+(1) weekday, starts_at, ends_at, time_zone, room, first_date, last_date.
+(2) exception_id, on_date, kind, starts_at, ends_at, room, reason (deleted: the first two).
 
 Every event's data also carries ``actor_id`` (who caused it). Department,
 term and batch events are ``course.*`` because ``shared/events/topics.py``
@@ -64,6 +67,12 @@ __all__ = [
     "ENROLLMENT_WAITLISTED",
     "HOLIDAY_CREATED",
     "HOLIDAY_DELETED",
+    "MEETING_CREATED",
+    "MEETING_DELETED",
+    "MEETING_EXCEPTION_CREATED",
+    "MEETING_EXCEPTION_DELETED",
+    "MEETING_UPDATED",
+    "MODULES_REORDERED",
     "MODULE_CREATED",
     "MODULE_DELETED",
     "MODULE_ITEMS_REORDERED",
@@ -78,12 +87,6 @@ __all__ = [
     "MODULE_UNPUBLISHED",
     "MODULE_UPDATED",
     "MODULE_VISIBILITY_SET",
-    "MODULES_REORDERED",
-    "MEETING_CREATED",
-    "MEETING_DELETED",
-    "MEETING_EXCEPTION_CREATED",
-    "MEETING_EXCEPTION_DELETED",
-    "MEETING_UPDATED",
     "PUBLISHED",
     "PUBLISHER",
     "SECTION_CREATED",

@@ -42,6 +42,11 @@ from subgraphs.courses.schema import (
     enrollments,
     imports,
     queries,
+    schedules,
+    schedules_exceptions,
+    schedules_feeds,
+    schedules_holidays,
+    schedules_meetings,
     section_mutations,
 )
 from subgraphs.courses.schema._api import CoursesApi, ProvideCoursesApi, api_of
@@ -56,6 +61,7 @@ __all__ = ["MUTATIONS", "QUERIES", "TYPES", "CoursesApi", "api_of", "build_schem
 
 QUERIES: tuple[type, ...] = (
     queries.Query,
+    schedules.Query,
     # one line per query module
 )
 """The root ``Query``'s parts: one line per query module."""
@@ -65,6 +71,10 @@ MUTATIONS: tuple[type, ...] = (
     section_mutations.Mutation,
     enrollments.Mutation,
     imports.Mutation,
+    schedules_meetings.Mutation,
+    schedules_exceptions.Mutation,
+    schedules_holidays.Mutation,
+    schedules_feeds.Mutation,
 )
 """The root ``Mutation``'s parts: one line per mutation module."""
 
@@ -82,6 +92,7 @@ def build_schema(service: Service, *, settings: CoursesSettings | None = None) -
         storage=service.platform.storage,
         settings=settings if settings is not None else service.settings_of(CoursesSettings),
         notify_outbox=service.notify_outbox,
+        public_url=service.platform.settings.effective_public_url,
     )
     return build_subgraph_schema(
         query=merge_types("Query", QUERIES),

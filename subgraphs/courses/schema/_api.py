@@ -38,6 +38,8 @@ class CoursesApi:
     settings: CoursesSettings
     notify_outbox: Callable[[], None]
     """Wakes the outbox relay; pass as ``on_commit`` to the domain functions."""
+    public_url: str = ""
+    """The platform's public URL (``LMS_PUBLIC_URL``), the default base of calendar-feed links."""
 
     async def in_transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """``work`` in one transaction: committed when it returns, rolled back when it raises."""

@@ -47,6 +47,7 @@ from subgraphs.courses.schema.loaders import (
     term_by_id,
     waitlist_by_section_id,
 )
+from subgraphs.courses.schema.schedules_types import Meeting, section_meetings
 
 if TYPE_CHECKING:
     from subgraphs.courses.schema.user import User
@@ -396,6 +397,10 @@ class Section:
     async def teaching_assistants(self, info: Info) -> list[UserRef]:
         members = await self._members(info, models.MemberRole.TEACHING_ASSISTANT)
         return [user_ref(member.user_id) for member in members]
+
+    meetings: list[Meeting] = strawberry.field(
+        resolver=section_meetings, description="Its weekly meetings, by weekday and start time."
+    )
 
     @strawberry.field(description="Students holding a seat.")  # type: ignore[untyped-decorator]
     async def seats_taken(self, info: Info) -> int:

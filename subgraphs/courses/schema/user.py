@@ -28,6 +28,7 @@ from subgraphs.courses.schema.loaders import (
     members_by_user_id,
     section_by_id,
 )
+from subgraphs.courses.schema.schedules import UserTimetableFields
 from subgraphs.courses.schema.types import (
     Batch,
     Enrollment,
@@ -120,7 +121,7 @@ class UserCourseFields(UserBase):
         return Batch.from_model(row) if row is not None else None
 
 
-USER_PARTS: tuple[type, ...] = (UserCourseFields,)
+USER_PARTS: tuple[type, ...] = (UserCourseFields, UserTimetableFields)
 """The parts ``User`` is made of: one line per module adding fields."""
 
 
