@@ -39,6 +39,9 @@ from strawberry.tools import merge_types
 from shared.graphql import SubgraphSchema, build_subgraph_schema
 from subgraphs.courses.schema import (
     catalogue,
+    content,
+    content_items,
+    content_types,
     enrollments,
     imports,
     queries,
@@ -61,6 +64,7 @@ __all__ = ["MUTATIONS", "QUERIES", "TYPES", "CoursesApi", "api_of", "build_schem
 
 QUERIES: tuple[type, ...] = (
     queries.Query,
+    content.Query,
     schedules.Query,
     # one line per query module
 )
@@ -71,6 +75,8 @@ MUTATIONS: tuple[type, ...] = (
     section_mutations.Mutation,
     enrollments.Mutation,
     imports.Mutation,
+    content.Mutation,
+    content_items.Mutation,
     schedules_meetings.Mutation,
     schedules_exceptions.Mutation,
     schedules_holidays.Mutation,
@@ -78,7 +84,10 @@ MUTATIONS: tuple[type, ...] = (
 )
 """The root ``Mutation``'s parts: one line per mutation module."""
 
-TYPES: tuple[type, ...] = (Department, Term, Batch, Course, Section, Enrollment, User)
+TYPES: tuple[type, ...] = (
+    *(Department, Term, Batch, Course, Section, Enrollment, User),
+    *content_types.ITEM_TYPES,
+)
 """Types the schema must hold even when no root field returns them (entities)."""
 
 

@@ -35,6 +35,12 @@ from subgraphs.courses import models
 from subgraphs.courses.errors import CoursesErrorCode
 from subgraphs.courses.schema._access import may_read_class_list, may_read_memberships
 from subgraphs.courses.schema._api import api_of
+from subgraphs.courses.schema.content_types import (
+    MODULES_DESCRIPTION,
+    Module,
+    course_modules,
+    section_modules,
+)
 from subgraphs.courses.schema.loaders import (
     batch_by_id,
     course_by_id,
@@ -287,6 +293,10 @@ class Course:
             rows = [row for row in rows if row.term_id == term]
         return [Section.from_model(row) for row in rows]
 
+    modules: list[Module] = strawberry.field(
+        resolver=course_modules, description=MODULES_DESCRIPTION
+    )
+
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Course | None:
         """The course, for holders of `course:read` in its college; else null."""
@@ -400,6 +410,10 @@ class Section:
 
     meetings: list[Meeting] = strawberry.field(
         resolver=section_meetings, description="Its weekly meetings, by weekday and start time."
+    )
+
+    modules: list[Module] = strawberry.field(
+        resolver=section_modules, description=MODULES_DESCRIPTION
     )
 
     @strawberry.field(description="Students holding a seat.")  # type: ignore[untyped-decorator]
