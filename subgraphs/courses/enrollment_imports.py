@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
@@ -309,6 +309,12 @@ async def _apply_row(
             f"The person already is {role.value.replace('_', ' ')} of the section.",
             "user_id",
         )
+    if current is MemberRole.STUDENT:
+        raise _RowFailed(
+            CoursesErrorCode.ALREADY_ENROLLED,
+            "The person is a student of the section; drop them before assigning a "
+            "teaching role.",
+        )
     member = await sections.assign_staff(
         session,
         actor=actor,
@@ -353,6 +359,10 @@ async def run_import(
     notify = None if dry_run else on_commit
     async with database.session() as session:
         transaction = await session.begin()
+        if database.dialect == "sqlite":
+            # pysqlite opens a transaction only at the first write, so the first row's
+            # SAVEPOINT would open (and its RELEASE commit) one of its own: begin it here.
+            await session.execute(text("BEGIN IMMEDIATE"))
         try:
             for line, values in records:
                 report.rows.append(await _row(session, actor, target, line, values, notify))
