@@ -23,7 +23,9 @@ __all__ = [
 
 SERVICE_MODULES: dict[str, str] = {
     "audit": "subgraphs.audit.app",
+    "courses": "subgraphs.courses.app",
     "identity": "subgraphs.identity.app",
+    "users": "subgraphs.users.app",
 }
 """Service name -> module, in alphabetical order: the order composition sees them in."""
 

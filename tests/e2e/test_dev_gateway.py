@@ -28,10 +28,12 @@ from tests.fixtures.platform import RunningApp
 SELECTIONS: dict[str, str] = {
     "identity": "roles { key name } permissionCatalogue { name }",
     "audit": "auditLog(first: 10) { totalCount nodes { eventId type subject actorId } }",
+    "courses": "departments { id code } courses(first: 5) { totalCount nodes { id code } }",
+    "users": "people(first: 5) { totalCount nodes { displayName } }",
 }
 """Each subgraph's part of the spanning query: root fields it alone resolves."""
 
-PERMISSIONS = frozenset({"audit:read", "role:read"})
+PERMISSIONS = frozenset({"audit:read", "role:read", "course:read", "profile:read"})
 """What the caller of the spanning query may do (every part must be readable)."""
 
 
