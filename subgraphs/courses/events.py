@@ -32,7 +32,7 @@
 | ``course.module_unpublished`` | module id | the college | course_id |
 | ``course.module_visibility_set`` | module id | the college | course_id, visible_to_all, section_ids |
 | ``course.module_prerequisites_set`` | module id | the college | course_id, required_module_ids |
-| ``course.module_item_created`` | item id | the college | course_id, module_id, kind, title |
+| ``course.module_item_created`` | item id | the college | course_id, module_id, kind, title, status |
 | ``course.module_item_updated`` | item id | the college | course_id, module_id, changed (field names) |
 | ``course.module_item_deleted`` | item id | the college | course_id, module_id |
 | ``course.module_items_reordered`` | module id | the college | course_id, item_ids |
