@@ -143,7 +143,10 @@ def _event(meeting: Meeting, summary: str, stamp: datetime) -> Event:
     event.add("summary", summary)
     event.add("status", "CONFIRMED")
     if meeting.updated_at is not None:
-        event.add("last-modified", meeting.updated_at.astimezone(UTC))
+        changed = meeting.updated_at
+        if changed.tzinfo is None:  # SQLite hands back naive UTC
+            changed = changed.replace(tzinfo=UTC)
+        event.add("last-modified", changed.astimezone(UTC))
     return event
 
 

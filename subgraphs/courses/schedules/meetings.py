@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
 from shared.errors import DomainError
-from subgraphs.courses import events, tenancy
+from subgraphs.courses import events
 from subgraphs.courses.errors import CoursesErrorCode
 from subgraphs.courses.models import Term
 from subgraphs.courses.schedules._rules import (
@@ -44,13 +44,9 @@ from subgraphs.courses.schedules.models import Meeting, MeetingException
 __all__ = [
     "create_meeting",
     "delete_meeting",
-    "get_meeting",
-    "list_meetings",
     "meets_on",
     "update_meeting",
 ]
-
-READ = "course:read"
 
 
 def meets_on(meeting: Meeting, day: date) -> bool:
@@ -199,32 +195,6 @@ async def delete_meeting(
         on_commit=on_commit,
     )
     return meeting
-
-
-async def get_meeting(session: AsyncSession, *, actor: Principal, meeting_id: str) -> Meeting:
-    """The meeting ``meeting_id`` of the actor's college; needs ``course:read``."""
-    tenancy.require_permission(actor, READ)
-    return tenancy.visible(actor, await session.get(Meeting, meeting_id), "meeting")
-
-
-async def list_meetings(
-    session: AsyncSession, *, actor: Principal, section_ids: list[str]
-) -> dict[str, list[Meeting]]:
-    """The meetings of each of ``section_ids`` visible to the actor, by weekday and time
-    (one statement; needs ``course:read``). Sections of other colleges have none."""
-    tenancy.require_permission(actor, READ)
-    grouped: dict[str, list[Meeting]] = {section_id: [] for section_id in section_ids}
-    if not section_ids:
-        return grouped
-    rows = await session.scalars(
-        select(Meeting)
-        .where(Meeting.section_id.in_(section_ids))
-        .order_by(Meeting.weekday, Meeting.starts_at, Meeting.id)
-    )
-    for meeting in rows:
-        if tenancy.can_see(actor, meeting.college_id):
-            grouped[meeting.section_id].append(meeting)
-    return grouped
 
 
 def _check_dates(first: date, last: date, term: Term) -> None:
