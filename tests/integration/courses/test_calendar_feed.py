@@ -14,9 +14,16 @@ from icalendar import Calendar
 from subgraphs.courses.models import MemberRole, Section
 from subgraphs.courses.schedules import exceptions, holidays
 from subgraphs.courses.settings import CoursesSettings
-from tests.factories.courses import make_course, make_term
-from tests.factories.schedules import add_member, make_meeting
-from tests.integration.courses.graphql_app import Campus, CoursesApp, campus, courses_app
+from subgraphs.identity.permissions import STUDENT
+from tests.factories.courses import make_course, make_section, make_term
+from tests.factories.schedules import add_member, count_statements, make_meeting
+from tests.integration.courses.graphql_app import (
+    Campus,
+    CoursesApp,
+    campus,
+    courses_app,
+    person,
+)
 
 __all__ = ["campus", "courses_app"]
 
@@ -181,3 +188,32 @@ async def test_anonymous_callers_get_no_feed(courses_app: CoursesApp) -> None:
     body = await courses_app.post(CREATE)
     # then it is refused
     assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"]
+
+
+async def _feed_statements(app: CoursesApp, campus: Campus, sections: int) -> int:
+    student = person(campus.college_a, STUDENT)
+    async with app.service.database.transaction() as session:
+        for _ in range(sections):
+            section = await make_section(session, college_id=campus.college_a)
+            await add_member(session, section, student.user_id or "")
+            meeting = await make_meeting(session, section, weekday=2)
+            await exceptions.cancel_occurrence(
+                session, actor=campus.admin_a, meeting_id=meeting.id, on_date=date(2026, 9, 8)
+            )
+    created = await app.data(CREATE, as_=student)
+    with count_statements(app.service.database) as statements:
+        status, _, body = await _fetch(app, created["calendarFeedCreate"]["url"])
+    assert status == 200
+    assert len(Calendar.from_ical(body).walk("VEVENT")) == sections
+    return len(statements)
+
+
+async def test_a_feed_costs_the_same_statements_for_1_and_5_sections(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    # given students with 1 and with 5 sections, each meeting weekly with a cancellation
+    # when each one's feed is fetched
+    few = await _feed_statements(courses_app, campus, 1)
+    many = await _feed_statements(courses_app, campus, 5)
+    # then both cost the token lookup, four schedule reads and one for the courses
+    assert few == many == 6
