@@ -113,7 +113,7 @@ TABLE: dict[str | None, tuple[str, ...]] = {
 
 def _outcome(body: dict[str, Any]) -> str:
     if body.get("errors"):
-        codes = {error["extensions"]["code"] for error in body["errors"]}
+        codes: set[str] = {error["extensions"]["code"] for error in body["errors"]}
         assert len(codes) == 1, body["errors"]
         return codes.pop()
     [payload] = body["data"].values()
