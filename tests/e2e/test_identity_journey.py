@@ -16,18 +16,13 @@ import asyncio
 import csv
 import io
 import json
-import re
 import uuid
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
-from pathlib import Path
-from typing import Any, cast
-from urllib.parse import unquote
+from typing import cast
 
 import httpx
 
 from subgraphs.identity.bootstrap import create_superadmin
+from tests.e2e.journey import PASSWORD, emails_to, graphql, mutate, token_in
 from tests.fixtures.platform import RunningApp
 
 STUDENTS = 1_000
@@ -36,68 +31,13 @@ BAD_ROWS = [
     ["", "No Email"],
     ["blank-name@example.edu", ""],
 ]
-PASSWORD = "correct horse battery staple 42"
 NEW_PASSWORD = "a brand new passphrase for term 2"
-
-
-async def _graphql(
-    app: RunningApp, query: str, variables: dict[str, Any] | None = None, token: str | None = None
-) -> dict[str, Any]:
-    headers = {"authorization": f"Bearer {token}"} if token else {}
-    response = await app.client.post(
-        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-    )
-    assert response.status_code == 200, response.text
-    return cast(dict[str, Any], response.json())
-
-
-async def _mutate(
-    app: RunningApp, field: str, query: str, variables: dict[str, Any], token: str | None = None
-) -> dict[str, Any]:
-    """The payload of mutation ``field``, asserting it carried no error."""
-    body = await _graphql(app, query, variables, token)
-    assert "errors" not in body, body["errors"]
-    payload = cast(dict[str, Any], body["data"][field])
-    assert payload["errors"] == [], payload["errors"]
-    return payload
 
 
 def _own_path(app: RunningApp, url: str) -> str | None:
     """The path of ``url`` when the app itself serves it (the local store's signed URLs)."""
     base = app.platform.settings.effective_public_url
     return url[len(base) :] if url.startswith(base + "/") else None
-
-
-def _mailbox(app: RunningApp) -> Path:
-    return Path(app.platform.settings.data_dir) / "mailbox"
-
-
-def _read(path: Path) -> EmailMessage:
-    return BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-
-
-async def _emails_to(app: RunningApp, addresses: set[str]) -> dict[str, EmailMessage]:
-    """The newest email to each of ``addresses``, waiting (bounded) until all arrived."""
-    async with asyncio.timeout(120):
-        while True:
-            found: dict[str, EmailMessage] = {}
-            folder = _mailbox(app)
-            for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
-                message = _read(path)
-                to = str(message["To"]).lower()
-                if to in addresses:
-                    found[to] = message
-            if set(found) == addresses:
-                return found
-            await asyncio.sleep(0.1)
-
-
-def _token_in(message: EmailMessage) -> str:
-    body = message.get_body(preferencelist=("plain",))
-    assert body is not None
-    match = re.search(r"token=([^\s&\"<>]+)", body.get_content())
-    assert match, "the email carries no link with a token"
-    return unquote(match.group(1))
 
 
 def _students_csv(domain: str) -> bytes:
@@ -111,7 +51,7 @@ def _students_csv(domain: str) -> bytes:
 
 
 async def _upload(app: RunningApp, token: str, content: bytes) -> str:
-    payload = await _mutate(
+    payload = await mutate(
         app,
         "userImportUploadCreate",
         """mutation ($input: UserImportUploadCreateInput!) {
@@ -167,7 +107,7 @@ async def test_a_college_onboards_its_students_and_one_of_them_loses_access(
         retryAfterSeconds errors { field code message }
       }
     }"""
-    root = await _mutate(
+    root = await mutate(
         app,
         "login",
         login,
@@ -177,7 +117,7 @@ async def test_a_college_onboards_its_students_and_one_of_them_loses_access(
 
     # when the super-admin creates a college, whose admin accepts the emailed invitation
     admin_email = f"admin@{domain}"
-    created = await _mutate(
+    created = await mutate(
         app,
         "collegeCreate",
         """mutation ($input: CollegeCreateInput!) {
@@ -196,28 +136,28 @@ async def test_a_college_onboards_its_students_and_one_of_them_loses_access(
         root_token,
     )
     assert created["admin"]["status"] == "INVITED"
-    invitation = (await _emails_to(app, {admin_email}))[admin_email]
+    invitation = (await emails_to(app, {admin_email}))[admin_email]
     accept = """mutation ($input: InvitationAcceptInput!) {
       invitationAccept(input: $input) {
         session { accessToken refreshToken user { id status } }
         errors { field code message }
       }
     }"""
-    admin = await _mutate(
+    admin = await mutate(
         app,
         "invitationAccept",
         accept,
-        {"input": {"token": _token_in(invitation), "password": PASSWORD}},
+        {"input": {"token": token_in(invitation), "password": PASSWORD}},
     )
     admin_token = admin["session"]["accessToken"]
     assert admin["session"]["user"]["status"] == "ACTIVE"
 
     # and the college's audit log records the invitation, but never its link's token
-    token_text = _token_in(invitation)
+    token_text = token_in(invitation)
     log_query = "{ auditLog(first: 100) { nodes { type data } } }"
     async with asyncio.timeout(60):
         while True:
-            log = await _graphql(app, log_query, token=admin_token)
+            log = await graphql(app, log_query, token=admin_token)
             assert "errors" not in log, log["errors"]
             entries = log["data"]["auditLog"]["nodes"]
             if any(entry["type"] == "user.activated" for entry in entries):
@@ -228,7 +168,7 @@ async def test_a_college_onboards_its_students_and_one_of_them_loses_access(
 
     # and the admin imports 1,000 students from a file with three bad rows
     key = await _upload(app, admin_token, _students_csv(domain))
-    started = await _mutate(
+    started = await mutate(
         app,
         "userImportStart",
         """mutation ($input: UserImportStartInput!) {
@@ -242,7 +182,7 @@ async def test_a_college_onboards_its_students_and_one_of_them_loses_access(
     }"""
     async with asyncio.timeout(180):
         while True:
-            body = await _graphql(app, job_query, {"id": started["job"]["id"]}, admin_token)
+            body = await graphql(app, job_query, {"id": started["job"]["id"]}, admin_token)
             job = body["data"]["userImportJob"]
             if job["state"] in ("SUCCEEDED", "FAILED"):
                 break
@@ -258,20 +198,20 @@ async def test_a_college_onboards_its_students_and_one_of_them_loses_access(
 
     # when a student accepts their invitation, logs in and refreshes the session
     student_email = f"student7@{domain}"
-    student_invitation = (await _emails_to(app, {student_email}))[student_email]
-    await _mutate(
+    student_invitation = (await emails_to(app, {student_email}))[student_email]
+    await mutate(
         app,
         "invitationAccept",
         accept,
-        {"input": {"token": _token_in(student_invitation), "password": PASSWORD}},
+        {"input": {"token": token_in(student_invitation), "password": PASSWORD}},
     )
-    student = await _mutate(
+    student = await mutate(
         app,
         "login",
         login,
         {"input": {"college": f"college-{suffix}", "email": student_email, "password": PASSWORD}},
     )
-    refreshed = await _mutate(
+    refreshed = await mutate(
         app,
         "tokenRefresh",
         """mutation ($input: TokenRefreshInput!) {
@@ -282,19 +222,19 @@ async def test_a_college_onboards_its_students_and_one_of_them_loses_access(
         {"input": {"refreshToken": student["session"]["refreshToken"]}},
     )
     student_token = refreshed["session"]["accessToken"]
-    me = await _graphql(app, "{ me { id email kind } }", token=student_token)
+    me = await graphql(app, "{ me { id email kind } }", token=student_token)
     assert me["data"]["me"]["email"] == student_email
 
     # and changes the password: a weak one is refused naming the rule, a good one is taken
     change = """mutation ($input: PasswordChangeInput!) {
       passwordChange(input: $input) { accessToken errors { field code message } }
     }"""
-    weak = await _graphql(
+    weak = await graphql(
         app, change, {"input": {"currentPassword": PASSWORD, "newPassword": "short"}}, student_token
     )
     codes = {error["code"] for error in weak["data"]["passwordChange"]["errors"]}
     assert "PASSWORD_TOO_SHORT" in codes
-    changed = await _mutate(
+    changed = await mutate(
         app,
         "passwordChange",
         change,
@@ -304,7 +244,7 @@ async def test_a_college_onboards_its_students_and_one_of_them_loses_access(
     student_token = changed["accessToken"]
 
     # when the admin deactivates the student
-    await _mutate(
+    await mutate(
         app,
         "userDeactivate",
         """mutation ($input: UserDeactivateInput!) {
@@ -315,9 +255,9 @@ async def test_a_college_onboards_its_students_and_one_of_them_loses_access(
     )
 
     # then the student's access token is refused at once, and so is logging in again
-    refused = await _graphql(app, "{ me { id } }", token=student_token)
+    refused = await graphql(app, "{ me { id } }", token=student_token)
     assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    again = await _graphql(
+    again = await graphql(
         app,
         login,
         {
