@@ -1,7 +1,10 @@
 """What end-to-end journeys do through the gateway of ``lms dev``: post, mutate, read emails.
 
 Emails are read the way a person reads them: from the mailbox ``lms dev``
-keeps when no SMTP server is configured (``LMS_DATA_DIR/mailbox``).
+keeps when no SMTP server is configured (``LMS_DATA_DIR/mailbox``). The
+journeys run against anything :class:`Reachable`: the dev app in the test's
+process (:class:`~tests.fixtures.platform.RunningApp`) or an ``lms dev``
+server process (the load scenarios).
 """
 
 from __future__ import annotations
@@ -14,17 +17,17 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 from urllib.parse import unquote
 
-from subgraphs.identity.bootstrap import create_superadmin
-from tests.fixtures.platform import RunningApp
+import httpx
 
 __all__ = [
     "ACCEPT",
     "LOGIN",
     "PASSWORD",
     "College",
+    "Reachable",
     "accept_invitation",
     "emails_to",
     "graphql",
@@ -50,8 +53,23 @@ ACCEPT = """mutation ($input: InvitationAcceptInput!) {
 }"""
 
 
+class Reachable(Protocol):
+    """A running platform a journey can use."""
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """An HTTP client whose base URL is the platform's."""
+
+    @property
+    def mailbox(self) -> Path:
+        """The folder the platform saves its emails in."""
+
+    async def create_superadmin(self, email: str, password: str) -> None:
+        """What ``lms create-superadmin`` does."""
+
+
 async def graphql(
-    app: RunningApp, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    app: Reachable, query: str, variables: dict[str, Any] | None = None, token: str | None = None
 ) -> dict[str, Any]:
     """The gateway's answer to one operation (HTTP 200 asserted)."""
     headers = {"authorization": f"Bearer {token}"} if token else {}
@@ -63,7 +81,7 @@ async def graphql(
 
 
 async def mutate(
-    app: RunningApp, field: str, query: str, variables: dict[str, Any], token: str | None = None
+    app: Reachable, field: str, query: str, variables: dict[str, Any], token: str | None = None
 ) -> dict[str, Any]:
     """The payload of mutation ``field``, asserting it carried no error."""
     body = await graphql(app, query, variables, token)
@@ -73,20 +91,16 @@ async def mutate(
     return payload
 
 
-def _mailbox(app: RunningApp) -> Path:
-    return Path(app.platform.settings.data_dir) / "mailbox"
-
-
 def _read(path: Path) -> EmailMessage:
     return BytesParser(policy=policy.default).parsebytes(path.read_bytes())
 
 
-async def emails_to(app: RunningApp, addresses: set[str]) -> dict[str, EmailMessage]:
+async def emails_to(app: Reachable, addresses: set[str]) -> dict[str, EmailMessage]:
     """The newest email to each of ``addresses``, waiting (bounded) until all arrived."""
     async with asyncio.timeout(120):
         while True:
             found: dict[str, EmailMessage] = {}
-            folder = _mailbox(app)
+            folder = app.mailbox
             for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
                 message = _read(path)
                 to = str(message["To"]).lower()
@@ -106,7 +120,7 @@ def token_in(message: EmailMessage) -> str:
     return unquote(match.group(1))
 
 
-async def accept_invitation(app: RunningApp, email: str) -> dict[str, Any]:
+async def accept_invitation(app: Reachable, email: str) -> dict[str, Any]:
     """Accept the invitation emailed to ``email`` with :data:`PASSWORD`; its session."""
     invitation = (await emails_to(app, {email}))[email]
     accepted = await mutate(
@@ -129,13 +143,11 @@ class College:
     root_token: str
 
 
-async def new_college(app: RunningApp) -> College:
+async def new_college(app: Reachable) -> College:
     """A fresh install's super-admin creates a college, whose admin accepts the invitation."""
     suffix = uuid.uuid4().hex[:8]
     domain = f"college-{suffix}.example.edu"
-    identity = app.platform.services["identity"]
-    async with identity.database.transaction() as session:
-        await create_superadmin(session, email=f"root-{suffix}@platform.example", password=PASSWORD)
+    await app.create_superadmin(f"root-{suffix}@platform.example", PASSWORD)
     root = await mutate(
         app,
         "login",
