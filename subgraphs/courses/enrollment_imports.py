@@ -63,6 +63,8 @@ __all__ = [
     "Outcome",
     "RowReport",
     "create_import_upload",
+    "parse_id",
+    "parse_records",
     "run_import",
     "uploads_prefix",
 ]
@@ -196,7 +198,7 @@ async def _read_rows(
     except UnicodeDecodeError:
         raise _invalid("The file is not UTF-8 text; save it as 'CSV UTF-8'.") from None
     try:
-        return _records(text, settings.import_max_rows)
+        return parse_records(text, settings.import_max_rows)
     except csv.Error as exc:
         raise _invalid(f"The file is not valid CSV: {exc}.") from None
 
@@ -205,7 +207,13 @@ def _invalid(message: str) -> DomainError:
     return DomainError(CoursesErrorCode.IMPORT_INVALID_FILE, message, "object_key")
 
 
-def _records(text: str, max_rows: int) -> list[tuple[int, dict[str, str]]]:
+def parse_records(text: str, max_rows: int) -> list[tuple[int, dict[str, str]]]:
+    """The data rows of a CSV text with their line numbers (the header is line 1).
+
+    Header names are trimmed and lower-cased; blank lines are skipped; a missing
+    required column is ``IMPORT_INVALID_FILE``, more than ``max_rows`` rows
+    ``IMPORT_TOO_MANY_ROWS``.
+    """
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None or not any(cell.strip() for cell in header):
@@ -234,7 +242,7 @@ def _records(text: str, max_rows: int) -> list[tuple[int, dict[str, str]]]:
     return records
 
 
-def _local_id(value: str, type_name: str) -> str | None:
+def parse_id(value: str, type_name: str) -> str | None:
     """The UUID a cell names: a raw UUID, or a global id of ``type_name``; else ``None``."""
     candidate = value
     try:
@@ -254,7 +262,7 @@ def _local_id(value: str, type_name: str) -> str | None:
 
 
 async def _section(session: AsyncSession, college_id: str, value: str) -> Section:
-    local = _local_id(value, "Section")
+    local = parse_id(value, "Section")
     section = await session.get(Section, local) if local else None
     if section is None or section.college_id != college_id:
         raise _RowFailed(CoursesErrorCode.UNKNOWN_SECTION, "No such section in the college.")
@@ -269,7 +277,7 @@ async def _apply_row(
     on_commit: Callable[[], None] | None,
 ) -> tuple[Outcome, str, str]:
     """Apply one row in the caller's savepoint: its outcome, user id and section id."""
-    user_id = _local_id(values.get("user_id", ""), "User")
+    user_id = parse_id(values.get("user_id", ""), "User")
     if user_id is None:
         raise _RowFailed(CoursesErrorCode.INVALID_USER_ID, "`user_id` is not a person's id.")
     role = _ROLES.get(values.get("role", "").lower() or "student")
@@ -312,8 +320,7 @@ async def _apply_row(
     if current is MemberRole.STUDENT:
         raise _RowFailed(
             CoursesErrorCode.ALREADY_ENROLLED,
-            "The person is a student of the section; drop them before assigning a "
-            "teaching role.",
+            "The person is a student of the section; drop them before assigning a teaching role.",
         )
     member = await sections.assign_staff(
         session,

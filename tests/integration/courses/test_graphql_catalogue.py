@@ -71,6 +71,14 @@ async def test_a_student_lists_filters_and_pages_the_catalogue(
     assert codes == ["CS101", "CS201", "MA101"]
     assert first["pageInfo"]["hasNextPage"]
     assert not rest["pageInfo"]["hasNextPage"]
+    # and paging backward from the end gives the last two
+    backward = await courses_app.data(
+        "query($last: Int) { courses(last: $last) { nodes { code } pageInfo { hasPreviousPage } }}",
+        {"last": 2},
+        as_=student,
+    )
+    assert [n["code"] for n in backward["courses"]["nodes"]] == ["CS201", "MA101"]
+    assert backward["courses"]["pageInfo"]["hasPreviousPage"]
     # and filters by department, status and text narrow the list
     by_department = await courses_app.data(
         COURSES, {"filter": {"departmentId": gid("Department", ids["cse"])}}, as_=student

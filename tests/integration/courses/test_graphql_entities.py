@@ -167,3 +167,38 @@ async def test_users_memberships_are_batched_too(courses_app: CoursesApp, campus
     codes = sorted(e["enrollments"][0]["section"]["course"]["code"] for e in body["_entities"])
     assert codes == [f"C{i:02d}" for i in range(len(sections))]
     assert len(two) == len(eight)
+
+
+async def test_an_enrollment_resolves_for_its_student_and_enrollment_readers(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    # given student A's seat in a section
+    [section] = await _sections(courses_app, campus.college_a, 1)
+    async with courses_app.service.database.transaction() as session:
+        seat = SectionMember(
+            section_id=section.id, user_id=str(campus.student_a.user_id), role=MemberRole.STUDENT
+        )
+        session.add(seat)
+    query = """
+    query($reps: [_Any!]!) {
+      _entities(representations: $reps) {
+        ... on Enrollment { role user { id } section { code course { code } } }
+      }
+    }
+    """
+    reps = _reps("Enrollment", [seat.id])
+    # when the student, a teacher, a classmate and another college resolve it
+    own = await courses_app.data(query, reps, as_=campus.student_a)
+    teacher = await courses_app.data(query, reps, as_=campus.teacher_a)
+    classmate = await courses_app.data(query, reps, as_=campus.student_a2)
+    other = await courses_app.data(query, reps, as_=campus.admin_b)
+    # then the student and the teacher (enrollment:read) see it, the others get null
+    expected = {
+        "role": "STUDENT",
+        "user": {"id": gid("User", str(campus.student_a.user_id))},
+        "section": {"code": "A", "course": {"code": "C00"}},
+    }
+    assert own["_entities"] == [expected]
+    assert teacher["_entities"] == [expected]
+    assert classmate["_entities"] == [None]
+    assert other["_entities"] == [None]
