@@ -44,7 +44,7 @@ class CoursesSettings(BaseSettings):
         "(`enrollmentImportUploadCreate`, `enrollmentImport`).",
     )
     import_max_rows: int = Field(
-        5000,
+        2000,
         ge=1,
         description="Most data rows an enrolment import file may hold (the header excluded).",
     )

@@ -210,7 +210,7 @@ class Mutation:
             "Apply an uploaded enrolment file now: every row is checked and applied in its "
             "own savepoint (a failing row changes nothing), and the report tells each row's "
             "outcome. `dryRun: true` reports and writes nothing. At most "
-            "`LMS_COURSES_IMPORT_MAX_ROWS` rows (5000 by default).",
+            "`LMS_COURSES_IMPORT_MAX_ROWS` rows (2000 by default).",
             MANAGE,
         ),
     )
