@@ -125,10 +125,21 @@ class SectionFilter:
         return statement
 
 
-def _college(principal: Principal) -> str:
-    target = tenancy.target_college(principal, None)
+def _college(principal: Principal, college_id: strawberry.ID | None) -> str:
+    """The college a list reads: the caller's, or the one a super-admin names."""
+    named = local_id(college_id, "College", "collegeId") if college_id is not None else None
+    target = tenancy.target_college(principal, named, field="collegeId")
     tenancy.require_permission(principal, READ)
     return target
+
+
+CollegeIdArgument = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(
+        description="Global id of another college: platform super-admins only "
+        "(FORBIDDEN for others). Default: the caller's college."
+    ),
+]
 
 
 PageSize = Annotated[
@@ -162,15 +173,18 @@ class Query:
         return Department.from_model(row)
 
     @_read_field("The departments of the caller's college, by code.")
-    async def departments(self, info: Info) -> list[Department]:
+    async def departments(
+        self, info: Info, college_id: CollegeIdArgument = None
+    ) -> list[Department]:
         principal = require_principal(info)
+        target = _college(principal, college_id)
         async with api_of(info).database.session() as session:
-            rows = await departments.list_departments(session, actor=principal)
+            rows = await departments.list_departments(session, actor=principal, college_id=target)
         return [Department.from_model(row) for row in rows]
 
     @_read_field("The terms of the caller's college, latest first.")
-    async def terms(self, info: Info) -> list[Term]:
-        target = _college(require_principal(info))
+    async def terms(self, info: Info, college_id: CollegeIdArgument = None) -> list[Term]:
+        target = _college(require_principal(info), college_id)
         statement = (
             select(models.Term)
             .where(models.Term.college_id == target)
@@ -189,8 +203,9 @@ class Query:
         department_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="Only this `Department`.")
         ] = None,
+        college_id: CollegeIdArgument = None,
     ) -> list[Batch]:
-        target = _college(require_principal(info))
+        target = _college(require_principal(info), college_id)
         statement = select(models.Batch).where(models.Batch.college_id == target)
         if department_id is not None:
             department = local_id(department_id, "Department", "departmentId")
@@ -223,8 +238,9 @@ class Query:
         after: Cursor = None,
         last: PageSize = None,
         before: Cursor = None,
+        college_id: CollegeIdArgument = None,
     ) -> Connection[Course]:
-        target = _college(require_principal(info))
+        target = _college(require_principal(info), college_id)
         statement = select(models.Course).where(models.Course.college_id == target)
         if filter is not None:
             statement = filter.apply(statement)
@@ -261,8 +277,9 @@ class Query:
         after: Cursor = None,
         last: PageSize = None,
         before: Cursor = None,
+        college_id: CollegeIdArgument = None,
     ) -> Connection[Section]:
-        target = _college(require_principal(info))
+        target = _college(require_principal(info), college_id)
         statement = select(models.Section).where(models.Section.college_id == target)
         if filter is not None:
             statement = filter.apply(statement)

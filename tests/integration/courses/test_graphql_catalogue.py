@@ -141,3 +141,23 @@ async def test_course_shows_its_sections_and_departments_are_listed(
     codes = [d["code"] for d in departments["departments"]]
     assert "PHY" in codes
     assert codes == sorted(codes)
+
+
+async def test_only_a_super_admin_names_another_college(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    # given college A's catalogue
+    await _catalogue(courses_app, campus.college_a)
+    query = """
+    query($c: ID) { courses(collegeId: $c) { totalCount } departments(collegeId: $c) { code } }
+    """
+    college_a = gid("College", campus.college_a)
+    # when the platform's super-admin names college A, and college B's admin does too
+    root = await courses_app.data(query, {"c": college_a}, as_=campus.root)
+    other = await courses_app.post(query, {"c": college_a}, as_=campus.admin_b)
+    unnamed = await courses_app.post(query, as_=campus.root)
+    # then the super-admin reads it, B's admin is FORBIDDEN, and no college at all is bad input
+    assert root["courses"]["totalCount"] == 3
+    assert [d["code"] for d in root["departments"]] == ["CSE", "MAT"]
+    assert set(error_codes(other)) == {"FORBIDDEN"}
+    assert set(error_codes(unnamed)) == {"BAD_USER_INPUT"}
