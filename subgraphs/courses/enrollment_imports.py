@@ -32,6 +32,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import select, text
@@ -63,8 +64,10 @@ __all__ = [
     "Outcome",
     "RowReport",
     "create_import_upload",
+    "get_import",
     "parse_id",
     "parse_records",
+    "report_of",
     "run_import",
     "uploads_prefix",
 ]
@@ -123,8 +126,10 @@ class ImportReport:
     """The counts and per-row lines of an import (``import_id``: its record, unless a dry run)."""
 
     dry_run: bool
+    object_key: str
     rows: list[RowReport] = field(default_factory=list)
     import_id: str | None = None
+    recorded_at: datetime | None = None
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for row in self.rows if row.outcome is outcome)
@@ -362,7 +367,7 @@ async def run_import(
             "object_key",
         )
     records = await _read_rows(store, object_key, settings)
-    report = ImportReport(dry_run=dry_run)
+    report = ImportReport(dry_run=dry_run, object_key=object_key)
     notify = None if dry_run else on_commit
     async with database.session() as session:
         transaction = await session.begin()
@@ -389,6 +394,7 @@ async def run_import(
             session.add(record)
             await session.flush()
             report.import_id = record.id
+            report.recorded_at = record.created_at
             await transaction.commit()
         except BaseException:
             await transaction.rollback()
@@ -437,3 +443,35 @@ def _json_line(row: RowReport) -> dict[str, object]:
     line = asdict(row)
     line["outcome"] = row.outcome.value
     return line
+
+
+def report_of(record: EnrollmentImport) -> ImportReport:
+    """The report an applied import recorded."""
+    rows = [
+        RowReport(
+            row=int(line["row"]),
+            outcome=Outcome(line["outcome"]),
+            code=line.get("code"),
+            message=str(line.get("message") or ""),
+            user_id=line.get("user_id"),
+            section_id=line.get("section_id"),
+        )
+        for line in json.loads(record.report)
+    ]
+    at = record.created_at
+    return ImportReport(
+        dry_run=False,
+        object_key=record.object_key,
+        rows=rows,
+        import_id=record.id,
+        recorded_at=at if at.tzinfo else at.replace(tzinfo=UTC),
+    )
+
+
+async def get_import(session: AsyncSession, *, actor: Principal, import_id: str) -> ImportReport:
+    """The recorded import ``import_id`` of the actor's college; needs ``enrollment:manage``."""
+    tenancy.require_permission(actor, MANAGE)
+    record = tenancy.visible(
+        actor, await session.get(EnrollmentImport, import_id), "enrollment import"
+    )
+    return report_of(record)

@@ -14,7 +14,7 @@ Layout::
                     batchStudentsAssign
       section_mutations.py  sectionCreate, sectionUpdate, sectionStaffAssign/Remove
       enrollments.py  enrollmentCreate, enrollmentDrop
-      imports.py    enrollmentImportUploadCreate, enrollmentImport
+      imports.py    enrollmentImportUploadCreate, enrollmentImport, enrollmentImportReport(s)
 
 Extending the API (course content, schedules ...): write a module whose
 ``@strawberry.type class Query`` / ``class Mutation`` holds the new fields,
@@ -64,6 +64,7 @@ __all__ = ["MUTATIONS", "QUERIES", "TYPES", "CoursesApi", "api_of", "build_schem
 
 QUERIES: tuple[type, ...] = (
     queries.Query,
+    imports.Query,
     content.Query,
     schedules.Query,
     # one line per query module

@@ -11,25 +11,29 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
+from sqlalchemy import select
 from strawberry.types import Info
 
 from shared.errors import DomainError
 from shared.graphql import (
+    Connection,
     HasPermission,
+    paginate,
     permission_field_description,
     require_principal,
     to_global_id,
 )
-from subgraphs.courses import enrollment_imports
+from subgraphs.courses import enrollment_imports, models, tenancy
 from subgraphs.courses.enrollment_imports import ImportReport, Outcome
 from subgraphs.courses.errors import CoursesErrorCode
 from subgraphs.courses.schema._api import api_of
 from subgraphs.courses.schema._mutation import run
-from subgraphs.courses.schema.types import CoursesError
+from subgraphs.courses.schema.types import CoursesError, local_id
 
-__all__ = ["EnrollmentImportReport", "Mutation"]
+__all__ = ["EnrollmentImportReport", "Mutation", "Query"]
 
 MANAGE = enrollment_imports.MANAGE
 MAX_FILE_NAME_LENGTH = 255
@@ -111,6 +115,10 @@ class EnrollmentImportReport:
         description="Id of the recorded import; null for a dry run."
     )
     dry_run: bool = strawberry.field(description="Whether nothing was written.")
+    object_key: str = strawberry.field(description="The file imported.")
+    recorded_at: datetime | None = strawberry.field(
+        description="When the import was applied (UTC); null for a dry run."
+    )
     total: int = strawberry.field(description="Data rows in the file.")
     enrolled: int = strawberry.field(description="Rows that gave a seat or a teaching role.")
     waitlisted: int = strawberry.field(description="Rows that put a student on a waitlist.")
@@ -128,6 +136,8 @@ class EnrollmentImportReport:
                 else None
             ),
             dry_run=report.dry_run,
+            object_key=report.object_key,
+            recorded_at=report.recorded_at,
             total=report.total,
             enrolled=report.count(Outcome.ENROLLED),
             waitlisted=report.count(Outcome.WAITLISTED),
@@ -232,3 +242,55 @@ class Mutation:
             return EnrollmentImportReport.of(report)
 
         return await run(EnrollmentImportPayload, apply)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        permission_classes=[HasPermission(MANAGE)],
+        description=permission_field_description(
+            "An applied enrolment import of the caller's college, with its report "
+            "(`importId` of `enrollmentImport`); another college's is NOT_FOUND.",
+            MANAGE,
+        ),
+    )
+    async def enrollment_import_report(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The `importId`.")],
+    ) -> EnrollmentImportReport:
+        principal = require_principal(info)
+        import_id = local_id(id, "EnrollmentImport", "id")
+        async with api_of(info).database.session() as session:
+            report = await enrollment_imports.get_import(
+                session, actor=principal, import_id=import_id
+            )
+        return EnrollmentImportReport.of(report)
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        permission_classes=[HasPermission(MANAGE)],
+        description=permission_field_description(
+            "The applied enrolment imports of the caller's college, newest first.", MANAGE
+        ),
+    )
+    async def enrollment_import_reports(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (max 100, default 20).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to page forward from.")
+        ] = None,
+    ) -> Connection[EnrollmentImportReport]:
+        principal = require_principal(info)
+        target = tenancy.target_college(principal, None)
+        record = models.EnrollmentImport
+        statement = select(record).where(record.college_id == target)
+        async with api_of(info).database.session() as session:
+            page = await paginate(
+                session, statement, order_by=[record.created_at.desc()], first=first, after=after
+            )
+        return Connection.from_page(
+            page, lambda row: EnrollmentImportReport.of(enrollment_imports.report_of(row))
+        )

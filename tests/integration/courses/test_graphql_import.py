@@ -48,17 +48,20 @@ mutation($input: EnrollmentImportUploadCreateInput!) {
   }
 }
 """
-IMPORT = """
-mutation($input: EnrollmentImportInput!) {
-  enrollmentImport(input: $input) {
-    report {
-      importId dryRun total enrolled waitlisted dropped skipped failed
-      rows { row outcome code message }
-    }
-    errors { field code message }
-  }
-}
+REPORT_FIELDS = """
+importId dryRun objectKey recordedAt total enrolled waitlisted dropped skipped failed
+rows { row outcome code message }
 """
+IMPORT = f"""
+mutation($input: EnrollmentImportInput!) {{
+  enrollmentImport(input: $input) {{
+    report {{ {REPORT_FIELDS} }}
+    errors {{ field code message }}
+  }}
+}}
+"""
+REPORT = f"query($id: ID!) {{ enrollmentImportReport(id: $id) {{ {REPORT_FIELDS} }} }}"
+REPORTS = "{ enrollmentImportReports(first: 5) { totalCount nodes { importId total } } }"
 
 
 @pytest.fixture(params=["sqlite-local", "postgres-s3"])
@@ -232,7 +235,7 @@ async def test_a_dry_run_reports_the_same_and_writes_nothing(
     assert dry["report"]["importId"] is None
     assert await _state(courses_app) == (0, 0, 0, 0)
     real = await _import(courses_app, campus, key)
-    strip = ("importId", "dryRun")
+    strip = ("importId", "dryRun", "recordedAt")
     assert {k: v for k, v in dry["report"].items() if k not in strip} == {
         k: v for k, v in real["report"].items() if k not in strip
     }
@@ -322,3 +325,28 @@ async def test_limits_and_permissions_of_the_upload(
     ):
         body = await courses_app.post(query, variables, as_=campus.teacher_a)
         assert error_codes(body) == ["FORBIDDEN"]
+
+
+async def test_applied_imports_are_recorded_and_read_back(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    # given an applied import and a dry run
+    small, large, foreign = await _sections(courses_app, campus)
+    content, _ = _mixed_file(small, large, foreign)
+    key = await _upload(courses_app, campus, content)
+    await _import(courses_app, campus, key, dry_run=True)
+    applied = (await _import(courses_app, campus, key))["report"]
+    # when the admin reads the recorded imports, and college B's admin reads this one
+    listed = await courses_app.data(REPORTS, as_=campus.admin_a)
+    again = await courses_app.data(REPORT, {"id": applied["importId"]}, as_=campus.admin_a)
+    other = await courses_app.post(REPORT, {"id": applied["importId"]}, as_=campus.admin_b)
+    # then only the applied import is recorded, with the very report it answered
+    assert listed["enrollmentImportReports"] == {
+        "totalCount": 1,
+        "nodes": [{"importId": applied["importId"], "total": 11}],
+    }
+    assert again["enrollmentImportReport"] == applied
+    assert applied["objectKey"] == key
+    assert applied["recordedAt"] is not None
+    # and another college does not find it
+    assert error_codes(other) == ["NOT_FOUND"]
