@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from shared.auth.principal import Principal
-from subgraphs.courses.models import CourseStatus
+from subgraphs.courses.models import Batch, CourseStatus
 from tests.factories.courses import make_course, make_department, make_section, make_term
 from tests.integration.courses.graphql_app import (
     Campus,
@@ -161,3 +163,54 @@ async def test_only_a_super_admin_names_another_college(
     assert [d["code"] for d in root["departments"]] == ["CSE", "MAT"]
     assert set(error_codes(other)) == {"FORBIDDEN"}
     assert set(error_codes(unnamed)) == {"BAD_USER_INPUT"}
+
+
+async def test_department_terms_and_batches_are_read(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    # given two departments, two terms and a batch of each department
+    async with courses_app.service.database.transaction() as session:
+        cse = await make_department(session, college_id=campus.college_a, code="CSE")
+        mat = await make_department(session, college_id=campus.college_a, code="MAT")
+        await make_term(session, college_id=campus.college_a, name="Fall 2026")
+        await make_term(
+            session,
+            college_id=campus.college_a,
+            name="Spring 2027",
+            starts_on=date(2027, 1, 10),
+            ends_on=date(2027, 5, 1),
+        )
+        for department, year in ((cse, 2025), (mat, 2026)):
+            session.add(
+                Batch(
+                    college_id=campus.college_a,
+                    department_id=department.id,
+                    name=f"{department.code} {year}",
+                    intake_year=year,
+                )
+            )
+    query = """
+    query($id: ID!, $dep: ID) {
+      department(id: $id) { code name }
+      terms { name startsOn }
+      all: batches { name intakeYear department { code } }
+      cse: batches(departmentId: $dep) { name }
+    }
+    """
+    # when a student reads them
+    data = await courses_app.data(
+        query,
+        {"id": gid("Department", cse.id), "dep": gid("Department", cse.id)},
+        as_=campus.student_a,
+    )
+    # then terms come latest first, batches newest intake first, filtered by department
+    assert data["department"] == {"code": "CSE", "name": "Sciences"}
+    assert [t["name"] for t in data["terms"]] == ["Spring 2027", "Fall 2026"]
+    assert data["all"] == [
+        {"name": "MAT 2026", "intakeYear": 2026, "department": {"code": "MAT"}},
+        {"name": "CSE 2025", "intakeYear": 2025, "department": {"code": "CSE"}},
+    ]
+    assert data["cse"] == [{"name": "CSE 2025"}]
+    # and another college's admin sees no term and no batch of it
+    other = await courses_app.data("{ terms { name } batches { name } }", as_=campus.admin_b)
+    assert other == {"terms": [], "batches": []}
