@@ -10,6 +10,7 @@ import strawberry
 
 from shared.auth.principal import Principal
 from shared.errors import AuthenticationError, DomainError, DomainErrors, NotFoundError
+from shared.graphql import document_cache
 from shared.graphql.context import RequestContext, require_principal
 from shared.graphql.mutations import check_list_size, mutate, user_error_type
 from shared.graphql.permissions import (
@@ -344,3 +345,21 @@ async def test_unexpected_error_in_a_mutation_is_masked() -> None:
     assert codes(result) == ["INTERNAL_SERVER_ERROR"]
     assert result.errors is not None
     assert "hunter2" not in result.errors[0].message
+
+
+async def test_each_operation_text_is_parsed_once_and_a_broken_one_still_fails_with_its_code() -> (
+    None
+):
+    # given an operation text the schema has not seen
+    query = "{ courses(first: 2) { totalCount } } # parsed once"
+    before = document_cache._parsed.cache_info()
+    # when it is executed three times
+    results = [await schema.execute(query, context_value=context()) for _ in range(3)]
+    # then every answer is the same, and the text was parsed only the first time
+    assert all(r.errors is None and r.data == results[0].data for r in results)
+    after = document_cache._parsed.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 2)
+    # and a text that does not parse is reported as before, twice
+    for _ in range(2):
+        broken = await schema.execute("{ courses(", context_value=context())
+        assert codes(broken) == ["GRAPHQL_PARSE_FAILED"]
