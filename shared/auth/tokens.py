@@ -15,6 +15,7 @@ import asyncio
 import math
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Protocol, runtime_checkable
@@ -120,11 +121,45 @@ class TokenVerifier(Protocol):
         ...
 
 
+VERIFIED_CACHE_SIZE = 4096
+"""Tokens a verifier remembers as verified (least recently used ones leave first)."""
+
+
 class _JwtVerifier:
+    """Checks a token's header, signature and claims, remembering the tokens it verified.
+
+    A request through the gateway reaches several subgraphs of one process,
+    each verifying the same token; and a client sends the same token for
+    minutes. A verified token is remembered (at most :data:`VERIFIED_CACHE_SIZE`)
+    with its principal, its expiry and its key id: it is taken again without
+    the signature check while it has not expired and its key is still known.
+    A key that is retired, or a token that expires, is checked in full again
+    (and refused). Revocation is not cached: it is checked on every request
+    by :class:`~shared.auth.revocation.RevocationCheckingVerifier`.
+    """
+
     def __init__(self, *, issuer: str, audience: str, leeway: int) -> None:
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
+        self._verified: OrderedDict[str, tuple[Principal, float, str]] = OrderedDict()
+
+    def _remembered(self, token: str) -> tuple[Principal, str] | None:
+        """The principal and key id of a token verified before, still within its lifetime."""
+        entry = self._verified.get(token)
+        if entry is None:
+            return None
+        principal, expires, kid = entry
+        if time.time() >= expires + self.leeway:
+            del self._verified[token]
+            return None
+        self._verified.move_to_end(token)
+        return principal, kid
+
+    def _remember(self, token: str, principal: Principal, expires: float, kid: str) -> None:
+        self._verified[token] = (principal, expires, kid)
+        if len(self._verified) > VERIFIED_CACHE_SIZE:
+            self._verified.popitem(last=False)
 
     def _header(self, token: str) -> tuple[str, str]:
         try:
@@ -138,7 +173,7 @@ class _JwtVerifier:
             raise AuthenticationError(f"Token algorithm {alg!r} is not accepted.")
         return kid, str(alg)
 
-    def _decode(self, token: str, key: Any, algorithm: str) -> Principal:
+    def _decode(self, token: str, key: Any, algorithm: str, kid: str) -> Principal:
         try:
             claims = jwt.decode(
                 token,
@@ -163,7 +198,9 @@ class _JwtVerifier:
             raise AuthenticationError(f"Token has no {exc.claim!r} claim.") from None
         except jwt.PyJWTError:
             raise AuthenticationError("Token is malformed.") from None
-        return Principal.from_claims(claims)
+        principal = Principal.from_claims(claims)
+        self._remember(token, principal, float(claims["exp"]), kid)
+        return principal
 
 
 class LocalTokenVerifier(_JwtVerifier):
@@ -188,6 +225,9 @@ class LocalTokenVerifier(_JwtVerifier):
         self._last_reload = time.monotonic()
 
     async def verify(self, token: str) -> Principal:
+        remembered = self._remembered(token)
+        if remembered is not None and self.keystore.get(remembered[1]) is not None:
+            return remembered[0]
         kid, alg = self._header(token)
         key = self.keystore.get(kid)
         if key is None and time.monotonic() - self._last_reload >= self.refresh_interval:
@@ -198,7 +238,7 @@ class LocalTokenVerifier(_JwtVerifier):
             raise AuthenticationError("Token is signed by an unknown key.")
         if key.algorithm != alg:
             raise AuthenticationError("Token algorithm does not match its key.")
-        return self._decode(token, key.public_key, alg)
+        return self._decode(token, key.public_key, alg, kid)
 
 
 class JwksTokenVerifier(_JwtVerifier):
@@ -234,13 +274,20 @@ class JwksTokenVerifier(_JwtVerifier):
         self.fetch_count = 0
 
     async def verify(self, token: str) -> Principal:
+        remembered = self._remembered(token)
+        if (
+            remembered is not None
+            and remembered[1] in self._keys
+            and not self._needs_fetch(remembered[1])
+        ):
+            return remembered[0]
         kid, alg = self._header(token)
         key = await self._key(kid)
         if key is None:
             raise AuthenticationError("Token is signed by an unknown key.")
         if key.algorithm_name != alg:
             raise AuthenticationError("Token algorithm does not match its key.")
-        return self._decode(token, key.key, alg)
+        return self._decode(token, key.key, alg, kid)
 
     async def _key(self, kid: str) -> jwt.PyJWK | None:
         if self._needs_fetch(kid):

@@ -140,6 +140,33 @@ async def test_rotation_keeps_old_tokens_valid_until_retired(tmp_path: Path) -> 
     assert await verifier.verify(new_token) == PRINCIPAL
 
 
+async def test_a_verified_token_is_remembered_until_it_expires(
+    store: KeyStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a token of one second, verified once (its signature checked)
+    verifier = LocalTokenVerifier(store, issuer="lms", audience="lms", leeway=0)
+    token = issuer_for(store).issue(PRINCIPAL, ttl=1)
+    decoded: list[str] = []
+    decode = jwt.decode
+
+    def counting(*args: object, **kwargs: object) -> object:
+        decoded.append("decode")
+        return decode(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jwt, "decode", counting)
+    assert await verifier.verify(token) == PRINCIPAL
+    # when it is verified again, by the other subgraphs of the same request
+    for _ in range(3):
+        assert await verifier.verify(token) == PRINCIPAL
+    # then the signature was checked only the first time
+    assert decoded == ["decode"]
+    # and once its lifetime has passed, it is checked again and refused
+    await asyncio.sleep(2.1)
+    with pytest.raises(AuthenticationError, match="expired"):
+        await verifier.verify(token)
+    assert decoded == ["decode", "decode"]
+
+
 async def test_bearer_header_parsing(store: KeyStore, verifier: LocalTokenVerifier) -> None:
     assert bearer_token(None) is None
     assert bearer_token("  ") is None
