@@ -26,7 +26,6 @@ from lms.server import (
     listen_settings,
     run_async,
     serve_app,
-    settle_heap,
 )
 from shared.config import ENV_PREFIX, Settings
 
@@ -84,7 +83,6 @@ def serve_supergraph(settings: Settings, path: Path, *, platform: bool = False) 
     except GatewayConfigError as exc:
         raise CommandError(str(exc)) from None
     app = create_gateway_app(gateway, settings)
-    settle_heap()
 
     def started(base: str) -> None:
         reloading = (

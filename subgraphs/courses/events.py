@@ -24,16 +24,16 @@
 | ``section.meeting_exception_deleted`` | meeting id | the college | section_id, exception_id (2) |
 | ``course.holiday_created`` | holiday id | the college | name, starts_on, ends_on |
 | ``course.holiday_deleted`` | holiday id | the college | name, starts_on, ends_on |
-| ``course.module_created`` | module id | the college | course_id, title, position, visible_to_all, section_ids |
+| ``course.module_created`` | module id | the college | course_id, the module (3) |
 | ``course.module_updated`` | module id | the college | course_id, changed (field names) |
 | ``course.module_deleted`` | module id | the college | course_id |
 | ``course.modules_reordered`` | course id | the college | module_ids (in their new order) |
 | ``course.module_published`` | module id | the college | course_id |
 | ``course.module_unpublished`` | module id | the college | course_id |
-| ``course.module_visibility_set`` | module id | the college | course_id, visible_to_all, section_ids |
+| ``course.module_visibility_set`` | module id | the college | course_id, the visibility (4) |
 | ``course.module_prerequisites_set`` | module id | the college | course_id, required_module_ids |
-| ``course.module_item_created`` | item id | the college | course_id, module_id, kind, title, status |
-| ``course.module_item_updated`` | item id | the college | course_id, module_id, changed (field names) |
+| ``course.module_item_created`` | item id | the college | course_id, module_id, the item (5) |
+| ``course.module_item_updated`` | item id | the college | course_id, module_id, changed (6) |
 | ``course.module_item_deleted`` | item id | the college | course_id, module_id |
 | ``course.module_items_reordered`` | module id | the college | course_id, item_ids |
 | ``course.module_item_published`` | item id | the college | course_id, module_id |
@@ -42,6 +42,10 @@
 
 (1) weekday, starts_at, ends_at, time_zone, room, first_date, last_date.
 (2) exception_id, on_date, kind, starts_at, ends_at, room, reason (deleted: the first two).
+(3) title, position, visible_to_all, section_ids.
+(4) visible_to_all, section_ids.
+(5) kind, title, status.
+(6) the names of the fields changed.
 
 Every event's data also carries ``actor_id`` (who caused it). Department,
 term and batch events are ``course.*`` because ``shared/events/topics.py``
