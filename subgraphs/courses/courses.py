@@ -10,9 +10,10 @@ outbox in it, so a refusal leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from decimal import Decimal
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -196,6 +197,25 @@ async def update_course(
     return course
 
 
+def sees_drafts(actor: Principal) -> bool:
+    """Whether draft courses are in the actor's catalogue: only for those who make courses.
+
+    A student's catalogue lists published and archived courses; a draft is
+    work in progress of the people holding ``course:create`` or
+    ``course:update`` (teachers, department heads, college admins). A draft
+    read by its id (a section points at it) is still answered.
+    """
+    return actor.is_superuser or actor.has(CREATE) or actor.has(UPDATE)
+
+
+def catalogue(actor: Principal, college_id: str) -> Select[Any]:
+    """The courses of ``college_id`` the actor's catalogue lists (drafts: :func:`sees_drafts`)."""
+    query = select(Course).where(Course.college_id == college_id)
+    if not sees_drafts(actor):
+        query = query.where(Course.status != CourseStatus.DRAFT)
+    return query
+
+
 async def list_courses(
     session: AsyncSession,
     *,
@@ -206,11 +226,11 @@ async def list_courses(
 ) -> Sequence[Course]:
     """The college's courses by code, of one department and/or status when given.
 
-    Needs ``course:read``.
+    Needs ``course:read``; drafts only for those who make courses (:func:`sees_drafts`).
     """
     target = tenancy.target_college(actor, college_id)
     tenancy.require_permission(actor, READ)
-    query = select(Course).where(Course.college_id == target)
+    query = catalogue(actor, target)
     if department_id is not None:
         query = query.where(Course.department_id == department_id)
     if status is not None:

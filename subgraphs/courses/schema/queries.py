@@ -228,7 +228,10 @@ class Query:
             )
         return Course.from_model(row)
 
-    @_read_field("The courses of the caller's college, by code unless `orderBy` says otherwise.")
+    @_read_field(
+        "The courses of the caller's college, by code unless `orderBy` says otherwise. Draft "
+        "courses are listed only to those who make courses (`course:create` or `course:update`)."
+    )
     async def courses(
         self,
         info: Info,
@@ -240,8 +243,8 @@ class Query:
         before: Cursor = None,
         college_id: CollegeIdArgument = None,
     ) -> Connection[Course]:
-        target = _college(require_principal(info), college_id)
-        statement = select(models.Course).where(models.Course.college_id == target)
+        principal = require_principal(info)
+        statement = courses.catalogue(principal, _college(principal, college_id))
         if filter is not None:
             statement = filter.apply(statement)
         order = order_by or CourseOrder(field=CourseOrderField.CODE)

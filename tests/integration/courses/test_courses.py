@@ -165,16 +165,20 @@ async def test_list_courses_filters_by_department_and_status(courses_db: Databas
         )
         await make_course(session, college_id=college, department=second, code="D4")
         await make_course(session, college_id=new_id(), code="E5")
+    maker = staff(college, "course:read", "course:update")
     reader = staff(college, "course:read")
-    # when courses are listed, all and filtered
+    # when courses are listed, all and filtered, by someone who makes courses and by a reader
     async with courses_db.session() as session:
-        everything = await courses.list_courses(session, actor=reader)
+        everything = await courses.list_courses(session, actor=maker)
         published = await courses.list_courses(
-            session, actor=reader, department_id=first.id, status=CourseStatus.PUBLISHED
+            session, actor=maker, department_id=first.id, status=CourseStatus.PUBLISHED
         )
+        read = await courses.list_courses(session, actor=reader)
     # then only the college's appear, by code, and the filters hold
     assert [course.code for course in everything] == ["A1", "B2", "C3", "D4"]
     assert [course.code for course in published] == ["A1", "B2"]
+    # and a mere reader's catalogue has no draft
+    assert [course.code for course in read] == ["A1", "B2", "D4"]
 
 
 async def test_another_colleges_course_is_not_found(courses_db: Database) -> None:

@@ -54,13 +54,30 @@ async def _catalogue(app: CoursesApp, college: str) -> dict[str, str]:
     return {"cse": cse.id, "cs101": cs101.id, "term": term.id}
 
 
-async def test_a_student_lists_filters_and_pages_the_catalogue(
+async def test_a_student_catalogue_leaves_out_the_drafts(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    # given a college's catalogue with a draft course (MA101)
+    await _catalogue(courses_app, campus.college_a)
+    # when a student lists the courses, and asks for the drafts
+    listed = await courses_app.data(COURSES, {}, as_=campus.student_a)
+    drafts = await courses_app.data(COURSES, {"filter": {"status": "DRAFT"}}, as_=campus.student_a)
+    # then the published ones are listed, and no draft
+    assert [n["code"] for n in listed["courses"]["nodes"]] == ["CS101", "CS201"]
+    assert drafts["courses"] == {
+        "totalCount": 0,
+        "pageInfo": {"hasNextPage": False, "endCursor": None},
+        "nodes": [],
+    }
+
+
+async def test_a_teacher_lists_filters_and_pages_the_catalogue(
     courses_app: CoursesApp, campus: Campus
 ) -> None:
     # given a college's catalogue
     ids = await _catalogue(courses_app, campus.college_a)
-    student = campus.student_a
-    # when a student lists the courses two at a time
+    student = campus.teacher_a
+    # when a teacher (who makes courses, so sees the drafts) lists them two at a time
     first = (await courses_app.data(COURSES, {"first": 2}, as_=student))["courses"]
     rest = (
         await courses_app.data(
