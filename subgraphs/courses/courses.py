@@ -10,8 +10,8 @@ outbox in it, so a refusal leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -28,6 +27,7 @@ from shared.graphql import (
     permission_field_description,
     require_principal,
 )
+from shared.graphql.uploads import UploadTarget
 from subgraphs.courses.content import access, files, items, progress, viewing
 from subgraphs.courses.content import models as content
 from subgraphs.courses.errors import CoursesErrorCode
@@ -38,10 +38,8 @@ from subgraphs.courses.schema.content_types import ModuleItem, ModuleItemKind, i
 from subgraphs.courses.schema.types import CoursesError, local_id
 
 __all__ = [
-    "ContentFileUpload",
     "ContentFileUploadCreateInput",
     "ContentFileUploadCreatePayload",
-    "ContentUploadEntry",
     "ModuleItemCreateInput",
     "ModuleItemDeletePayload",
     "ModuleItemFileAttachInput",
@@ -148,29 +146,6 @@ class ModuleItemFileAttachInput:
     )
 
 
-@strawberry.type(description="A name and value to send with an upload (form field or header).")
-class ContentUploadEntry:
-    name: str = strawberry.field(description="Name of the form field or header.")
-    value: str = strawberry.field(description="Its value, sent as it is.")
-
-
-@strawberry.type(
-    description="How to upload a content file without going through the API. `method` PUT: "
-    "send the file's bytes as the body to `url` with every `headers` entry. `method` POST: "
-    "send a `multipart/form-data` form to `url` with every `fields` entry, then the file in "
-    "a part named `file`. Then call `moduleItemFileAttach` with `objectKey`."
-)
-class ContentFileUpload:
-    object_key: str = strawberry.field(description="Where the file will be stored.")
-    url: str = strawberry.field(description="Where to send the file.")
-    method: str = strawberry.field(description="PUT (local store) or POST (S3 presigned form).")
-    headers: list[ContentUploadEntry] = strawberry.field(description="Headers to send (PUT).")
-    fields: list[ContentUploadEntry] = strawberry.field(description="Form fields (POST).")
-    content_type: str = strawberry.field(description="The content type to upload as.")
-    max_bytes: int = strawberry.field(description="The largest file the target accepts.")
-    expires_at: datetime = strawberry.field(description="When the target stops accepting it.")
-
-
 @strawberry.type(description="The item as the caller now sees it, or why not.")
 class ModuleItemPayload:
     item: ModuleItem | None = strawberry.field(description="Null on errors.")
@@ -199,7 +174,7 @@ class ModuleItemReorderPayload:
 
 @strawberry.type(description="The upload target, or why there is none.")
 class ContentFileUploadCreatePayload:
-    upload: ContentFileUpload | None = strawberry.field(description="Null on errors.")
+    upload: UploadTarget | None = strawberry.field(description="Null on errors.")
     errors: list[CoursesError] = strawberry.field(  # type: ignore[valid-type]
         description="What to fix (INVALID_NAME, UNSUPPORTED_FILE_TYPE, FILE_TOO_LARGE)."
     )
@@ -369,7 +344,7 @@ class Mutation:
         principal, api = require_principal(info), api_of(info)
         target = module_id(input.module_id, "moduleId")
 
-        async def create() -> ContentFileUpload:
+        async def create() -> UploadTarget:
             async with api.database.session() as session:
                 upload = await files.create_file_upload(
                     session,
@@ -380,17 +355,7 @@ class Mutation:
                     content_type=input.content_type,
                     size=input.size_bytes,
                 )
-            ticket = upload.ticket
-            return ContentFileUpload(
-                object_key=upload.object_key,
-                url=ticket.url,
-                method=ticket.method,
-                headers=[ContentUploadEntry(name=k, value=v) for k, v in ticket.headers.items()],
-                fields=[ContentUploadEntry(name=k, value=v) for k, v in ticket.fields.items()],
-                content_type=ticket.content_type,
-                max_bytes=ticket.max_bytes,
-                expires_at=ticket.expires_at,
-            )
+            return UploadTarget.of(upload.object_key, upload.ticket)
 
         return await run(ContentFileUploadCreatePayload, create)
 

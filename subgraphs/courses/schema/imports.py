@@ -26,6 +26,7 @@ from shared.graphql import (
     require_principal,
     to_global_id,
 )
+from shared.graphql.uploads import UploadTarget
 from subgraphs.courses import enrollment_imports, models, tenancy
 from subgraphs.courses.enrollment_imports import ImportReport, Outcome
 from subgraphs.courses.errors import CoursesErrorCode
@@ -60,31 +61,9 @@ class EnrollmentImportUploadCreateInput:
     )
 
 
-@strawberry.type(description="A name and value to send with an upload (form field or header).")
-class EnrollmentImportUploadEntry:
-    name: str = strawberry.field(description="Name of the form field or header.")
-    value: str = strawberry.field(description="Its value, sent as it is.")
-
-
-@strawberry.type(
-    description="How to upload the CSV file. `method` PUT: send the bytes as the body to "
-    "`url` with every `headers` entry. POST: a `multipart/form-data` form to `url` with "
-    "every `fields` entry, then the file in a part named `file`."
-)
-class EnrollmentImportUpload:
-    object_key: str = strawberry.field(description="Pass it to `enrollmentImport`.")
-    url: str = strawberry.field(description="Where to send the file.")
-    method: str = strawberry.field(description="PUT (local store) or POST (S3 presigned form).")
-    headers: list[EnrollmentImportUploadEntry] = strawberry.field(description="Headers (PUT).")
-    fields: list[EnrollmentImportUploadEntry] = strawberry.field(description="Fields (POST).")
-    content_type: str = strawberry.field(description="The content type to upload as: text/csv.")
-    max_bytes: int = strawberry.field(description="The largest file the target accepts.")
-    expires_at: datetime = strawberry.field(description="When the target stops accepting it.")
-
-
 @strawberry.type(description="The upload target, or why there is none.")
 class EnrollmentImportUploadCreatePayload:
-    upload: EnrollmentImportUpload | None = strawberry.field(description="Null on errors.")
+    upload: UploadTarget | None = strawberry.field(description="Null on errors.")
     errors: list[CoursesError] = strawberry.field(  # type: ignore[valid-type]
         description="What to fix (IMPORT_FILE_TOO_LARGE, INVALID_FILE_NAME)."
     )
@@ -182,7 +161,7 @@ class Mutation:
     ) -> EnrollmentImportUploadCreatePayload:
         principal, api = require_principal(info), api_of(info)
 
-        async def create() -> EnrollmentImportUpload:
+        async def create() -> UploadTarget:
             file_name = input.file_name.strip()
             if not file_name or len(file_name) > MAX_FILE_NAME_LENGTH:
                 raise DomainError(
@@ -196,21 +175,7 @@ class Mutation:
                 settings=api.settings,
                 size_bytes=input.size_bytes,
             )
-            ticket = upload.ticket
-            return EnrollmentImportUpload(
-                object_key=upload.object_key,
-                url=ticket.url,
-                method=ticket.method,
-                headers=[
-                    EnrollmentImportUploadEntry(name=k, value=v) for k, v in ticket.headers.items()
-                ],
-                fields=[
-                    EnrollmentImportUploadEntry(name=k, value=v) for k, v in ticket.fields.items()
-                ],
-                content_type=ticket.content_type,
-                max_bytes=ticket.max_bytes,
-                expires_at=ticket.expires_at,
-            )
+            return UploadTarget.of(upload.object_key, upload.ticket)
 
         return await run(EnrollmentImportUploadCreatePayload, create)
 

@@ -15,6 +15,7 @@ from shared.graphql import (
     permission_field_description,
     require_principal,
 )
+from shared.graphql.uploads import UploadEntry, upload_entries
 from subgraphs.identity import csv_import
 from subgraphs.identity.errors import IdentityErrorCode
 from subgraphs.identity.schema._api import api_of
@@ -25,7 +26,6 @@ from subgraphs.identity.schema.types import IdentityError
 __all__ = [
     "MAX_FILE_NAME_LENGTH",
     "Mutation",
-    "UploadEntry",
     "UserImportUpload",
     "UserImportUploadCreateInput",
     "UserImportUploadCreatePayload",
@@ -53,12 +53,6 @@ class UserImportUploadCreateInput:
         description="Global id of another college: platform super-admins only; "
         "default: the caller's college.",
     )
-
-
-@strawberry.type(description="A name and value to send with an upload (form field or header).")
-class UploadEntry:
-    name: str = strawberry.field(description="Name of the form field or header.")
-    value: str = strawberry.field(description="Its value, sent as it is.")
 
 
 @strawberry.type(
@@ -138,8 +132,8 @@ class Mutation:
                 object_key=upload.object_key,
                 url=ticket.url,
                 method=ticket.method,
-                headers=[UploadEntry(name=k, value=v) for k, v in ticket.headers.items()],
-                fields=[UploadEntry(name=k, value=v) for k, v in ticket.fields.items()],
+                headers=upload_entries(ticket.headers),
+                fields=upload_entries(ticket.fields),
                 content_type=ticket.content_type,
                 max_bytes=ticket.max_bytes,
                 expires_at=ticket.expires_at,

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from shared.graphql import IsAuthenticated, require_principal
+from shared.graphql.uploads import UploadTarget
 from subgraphs.users import avatars
 from subgraphs.users.schema._api import api_of
 from subgraphs.users.schema._mutation import run
 from subgraphs.users.schema.types import UsersError, user_id_of
 
 __all__ = [
-    "AvatarUpload",
     "AvatarUploadCreateInput",
     "AvatarUploadCreatePayload",
-    "AvatarUploadEntry",
     "Mutation",
 ]
 
@@ -39,32 +37,9 @@ class AvatarUploadCreateInput:
     )
 
 
-@strawberry.type(description="A name and value to send with an upload (form field or header).")
-class AvatarUploadEntry:
-    name: str = strawberry.field(description="Name of the form field or header.")
-    value: str = strawberry.field(description="Its value, sent as it is.")
-
-
-@strawberry.type(
-    description="How to upload the image without going through the API. `method` PUT: send "
-    "the file's bytes as the body to `url` with every `headers` entry. `method` POST: send "
-    "a `multipart/form-data` form to `url` with every `fields` entry, then the file in a "
-    "part named `file`. Then call `avatarConfirm` with `objectKey`."
-)
-class AvatarUpload:
-    object_key: str = strawberry.field(description="Pass it to `avatarConfirm`.")
-    url: str = strawberry.field(description="Where to send the file.")
-    method: str = strawberry.field(description="PUT (local store) or POST (S3 presigned form).")
-    headers: list[AvatarUploadEntry] = strawberry.field(description="Headers to send (PUT).")
-    fields: list[AvatarUploadEntry] = strawberry.field(description="Form fields to send (POST).")
-    content_type: str = strawberry.field(description="The content type to upload as.")
-    max_bytes: int = strawberry.field(description="The largest file the target accepts.")
-    expires_at: datetime = strawberry.field(description="When the target stops accepting it.")
-
-
 @strawberry.type(description="The upload target, or why there is none.")
 class AvatarUploadCreatePayload:
-    upload: AvatarUpload | None = strawberry.field(description="Null on errors.")
+    upload: UploadTarget | None = strawberry.field(description="Null on errors.")
     errors: list[UsersError] = strawberry.field(  # type: ignore[valid-type]
         description="What to fix (AVATAR_TYPE_NOT_ALLOWED, AVATAR_TOO_LARGE, "
         "AVATAR_NOT_AN_IMAGE for an empty file)."
@@ -87,7 +62,7 @@ class Mutation:
         api = api_of(info)
         user_id = user_id_of(input.user_id, info)
 
-        async def create() -> AvatarUpload:
+        async def create() -> UploadTarget:
             upload = await avatars.create_avatar_upload(
                 api.database,
                 actor=principal,
@@ -97,16 +72,6 @@ class Mutation:
                 content_type=input.content_type,
                 size_bytes=input.size_bytes,
             )
-            ticket = upload.ticket
-            return AvatarUpload(
-                object_key=upload.object_key,
-                url=ticket.url,
-                method=ticket.method,
-                headers=[AvatarUploadEntry(name=k, value=v) for k, v in ticket.headers.items()],
-                fields=[AvatarUploadEntry(name=k, value=v) for k, v in ticket.fields.items()],
-                content_type=ticket.content_type,
-                max_bytes=ticket.max_bytes,
-                expires_at=ticket.expires_at,
-            )
+            return UploadTarget.of(upload.object_key, upload.ticket)
 
         return await run(AvatarUploadCreatePayload, create)
