@@ -31,6 +31,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from shared.auth.principal import Principal
+from shared.auth.tenancy import target_college
 from shared.errors import DomainError
 from subgraphs.users.errors import UsersErrorCode
 from subgraphs.users.models import Profile, ProfileKind, ProfileRole, ProfileStatus, sort_name
@@ -124,21 +125,32 @@ def _checked(filter: PeopleFilter) -> PeopleFilter:
 
 
 def people_query(
-    *, viewer: Principal, viewer_profile: Profile | None, filter: PeopleFilter | None = None
+    *,
+    viewer: Principal,
+    viewer_profile: Profile | None,
+    filter: PeopleFilter | None = None,
+    college_id: str | None = None,
 ) -> Select[Profile]:
     """The profiles of the viewer's college that ``viewer`` may list, filtered.
 
-    Needs ``profile:read`` (``FORBIDDEN`` otherwise). A viewer of no college
-    (a platform account) lists nobody. Non-staff see active people only.
+    Needs ``profile:read`` (``FORBIDDEN`` otherwise). ``college_id`` names
+    another college: platform super-admins only (``FORBIDDEN`` for others).
+    A viewer of no college (a platform account) naming none lists nobody.
+    Non-staff see active people only.
     Raises :class:`DomainError` (``SEARCH_TOO_LONG``, ``TOO_MANY_ROLES``)
     for filters out of bounds.
     """
     viewer.require(READ_PERMISSION)
     wanted = _checked(filter or PeopleFilter())
     statement = select(Profile)
-    if viewer.college_id is None:
+    college = (
+        viewer.college_id
+        if college_id is None
+        else target_college(viewer, college_id, field="collegeId")
+    )
+    if college is None:
         return statement.where(false())
-    statement = statement.where(Profile.college_id == viewer.college_id)
+    statement = statement.where(Profile.college_id == college)
     if not is_staff(viewer, viewer_profile):
         statement = statement.where(Profile.status == ProfileStatus.ACTIVE)
     if wanted.status is not None:

@@ -162,11 +162,25 @@ class Query:
         before: Annotated[
             str | None, strawberry.argument(description="Cursor to page backward from.")
         ] = None,
+        college_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Global id of another college: platform super-admins only "
+                "(FORBIDDEN for others). Default: the caller's college."
+            ),
+        ] = None,
     ) -> Connection[Profile]:
         principal = require_principal(info)
         own = await viewer_profile(info)
         statement = people.people_query(
-            viewer=principal, viewer_profile=own, filter=filter.to_domain() if filter else None
+            viewer=principal,
+            viewer_profile=own,
+            filter=filter.to_domain() if filter else None,
+            college_id=(
+                from_global_id(college_id, expected_type="College", field="collegeId")
+                if college_id is not None
+                else None
+            ),
         )
         field = (
             people.PeopleOrder(order_by.field.value)

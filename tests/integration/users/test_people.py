@@ -11,8 +11,10 @@ from sqlalchemy import select
 
 from shared.graphql import to_global_id
 from subgraphs.users.models import Profile, ProfileKind, ProfileStatus
+from tests.factories.identity import super_admin
 from tests.integration.users.graphql_app import (
     COLLEGE_A,
+    COLLEGE_B,
     UsersApp,
     World,
     add_profile,
@@ -203,6 +205,26 @@ async def test_a_college_lists_only_its_own_people(users_app: UsersApp, world: W
     # when the student of college B lists people, then only college B's are there
     page = await _people(users_app, world.tokens["student_b"], first=50)
     assert _names(page) == ["Bea Other"]
+
+
+async def test_a_super_admin_names_the_college_and_nobody_else_may(
+    users_app: UsersApp, world: World
+) -> None:
+    # given the platform's super-admin (of no college) and a teacher of college A
+    root = users_app.issuer.issue(super_admin())
+    teacher = world.tokens["teacher_a"]
+    college_b = to_global_id("College", COLLEGE_B)
+    query = "query($c: ID) { people(collegeId: $c, first: 50) { nodes { displayName } } }"
+    # when the super-admin lists people with and without naming college B
+    named = await users_app.post(query, {"c": college_b}, token=root)
+    unnamed = await users_app.post(query, {}, token=root)
+    # then college B's people are listed when named, nobody otherwise
+    assert [n["displayName"] for n in named["data"]["people"]["nodes"]] == ["Bea Other"]
+    assert unnamed["data"]["people"]["nodes"] == []
+    # and a teacher naming another college is FORBIDDEN
+    assert error_codes(await users_app.post(query, {"c": college_b}, token=teacher)) == [
+        "FORBIDDEN"
+    ]
 
 
 async def test_refusals(users_app: UsersApp, world: World) -> None:
