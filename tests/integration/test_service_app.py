@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from lms.commands.dev import create_dev_app
+from lms.services import SERVICE_MODULES
 from shared.config import Settings
 from tests.fixtures.platform import RunningApp
 
@@ -16,15 +17,15 @@ async def test_health_ready_metrics_jwks(running_app: RunningApp) -> None:
     ready = await client.get("/ready")
     assert ready.status_code == 200
     assert ready.json()["status"] == "ok"
+    # the platform's backends, then each registered service's database and its subgraph
+    # as the gateway sees it
     assert set(ready.json()["checks"]) == {
         "events",
         "storage",
         "cache",
         "pubsub",
-        "database:identity",
-        "gateway:identity",
-        "database:audit",
-        "gateway:audit",
+        *(f"database:{name}" for name in SERVICE_MODULES),
+        *(f"gateway:{name}" for name in SERVICE_MODULES),
     }
 
     metrics = await client.get("/metrics")
