@@ -5,16 +5,11 @@ Rows are inserted directly (no events), like :mod:`tests.factories.courses`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, time
-from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
-from shared.db import Database
 from subgraphs.courses.models import MemberRole, Section, SectionMember, new_id
 from subgraphs.courses.schedules.models import Meeting
 
@@ -22,7 +17,6 @@ __all__ = [
     "STUDENT",
     "TEACHER",
     "add_member",
-    "count_statements",
     "make_meeting",
     "person",
 ]
@@ -76,22 +70,3 @@ async def make_meeting(
     session.add(meeting)
     await session.flush()
     return meeting
-
-
-@contextmanager
-def count_statements(database: Database) -> Iterator[list[str]]:
-    """The SQL statements run on ``database`` inside the block (outbox polling left out:
-    a relay may poll the same engine in the background)."""
-    statements: list[str] = []
-    engine = database.engine.sync_engine
-
-    def record(*args: Any) -> None:
-        statement = str(args[2])
-        if "event_outbox" not in statement:
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)

@@ -16,7 +16,8 @@ from subgraphs.courses.schedules import exceptions, holidays
 from subgraphs.courses.settings import CoursesSettings
 from subgraphs.identity.permissions import STUDENT
 from tests.factories.courses import make_course, make_section, make_term
-from tests.factories.schedules import add_member, count_statements, make_meeting
+from tests.factories.schedules import add_member, make_meeting
+from tests.fixtures.statements import statements_on
 from tests.integration.courses.graphql_app import (
     Campus,
     CoursesApp,
@@ -201,7 +202,7 @@ async def _feed_statements(app: CoursesApp, campus: Campus, sections: int) -> in
                 session, actor=campus.admin_a, meeting_id=meeting.id, on_date=date(2026, 9, 8)
             )
     created = await app.data(CREATE, as_=student)
-    with count_statements(app.service.database) as statements:
+    with statements_on(app.service.database) as statements:
         status, _, body = await _fetch(app, created["calendarFeedCreate"]["url"])
     assert status == 200
     assert len(Calendar.from_ical(body).walk("VEVENT")) == sections

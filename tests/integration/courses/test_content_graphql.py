@@ -7,15 +7,13 @@ department head, a student of neither section and another college's admin.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from shared.auth.principal import Principal
 from tests.factories.courses import make_course
+from tests.fixtures.statements import statements_on
 from tests.integration.courses.graphql_app import CoursesApp, courses_app, error_codes, gid
 from tests.integration.courses.test_content import World, make_world
 
@@ -413,7 +411,7 @@ async def test_modules_of_many_courses_cost_a_fixed_number_of_statements(
     only = await _module(courses_app, world, world.head, "Only one course")
     await _page(courses_app, world.head, only)
     query = "{ courses(first: 10) { nodes { code modules { title items { title } } } } }"
-    with _statements(courses_app) as few:
+    with statements_on(courses_app.service.database) as few:
         await courses_app.data(query, as_=world.head)
     # and three more courses, each with two modules of two pages
     async with courses_app.service.database.transaction() as session:
@@ -429,25 +427,8 @@ async def test_modules_of_many_courses_cost_a_fixed_number_of_statements(
             await _page(courses_app, world.head, payload["module"]["id"])
             await _page(courses_app, world.head, payload["module"]["id"])
     # when the same query lists four courses
-    with _statements(courses_app) as many:
+    with statements_on(courses_app.service.database) as many:
         data = await courses_app.data(query, as_=world.head)
     # then every course has its modules, for the same number of statements as one course
     assert sum(len(c["modules"]) for c in data["courses"]["nodes"]) == 7
     assert len(many) == len(few)
-
-
-@contextmanager
-def _statements(app: CoursesApp) -> Iterator[list[str]]:
-    """The SQL statements the app's database runs meanwhile (the outbox relay's aside)."""
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        if "event_outbox" not in str(args[2]):
-            statements.append(str(args[2]))
-
-    engine = app.service.database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)

@@ -7,15 +7,13 @@ every field reads through a per-request DataLoader.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from shared.db import Database
 from subgraphs.courses.models import MemberRole, Section, SectionMember, new_id
 from tests.factories.courses import make_course, make_term
+from tests.fixtures.statements import statements_on
 from tests.integration.courses.graphql_app import (
     Campus,
     CoursesApp,
@@ -51,22 +49,6 @@ query($reps: [_Any!]!) {
   }
 }
 """
-
-
-@contextmanager
-def statements(database: Database) -> Iterator[list[str]]:
-    """Every SQL statement the database runs inside the block."""
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(str(args[2]))
-
-    engine = database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 async def _sections(app: CoursesApp, college: str, count: int) -> list[Section]:
@@ -108,11 +90,11 @@ async def test_resolving_sections_costs_the_same_statements_for_2_and_8(
     database = courses_app.service.database
     reader = campus.student_a
     # when the gateway resolves 2 of them, then all 8, counting statements
-    with statements(database) as two:
+    with statements_on(database) as two:
         small = await courses_app.data(
             SECTIONS, _reps("Section", [s.id for s in sections[:2]]), as_=reader
         )
-    with statements(database) as eight:
+    with statements_on(database) as eight:
         large = await courses_app.data(
             SECTIONS, _reps("Section", [s.id for s in sections]), as_=reader
         )
@@ -159,9 +141,9 @@ async def test_users_memberships_are_batched_too(courses_app: CoursesApp, campus
         )
     database = courses_app.service.database
     # when a teacher (enrollment:read) resolves 2 students, then 8, with their enrolments
-    with statements(database) as two:
+    with statements_on(database) as two:
         await courses_app.data(USERS, _reps("User", students[:2]), as_=campus.teacher_a)
-    with statements(database) as eight:
+    with statements_on(database) as eight:
         body = await courses_app.data(USERS, _reps("User", students), as_=campus.teacher_a)
     # then each student has their one enrolment, for the same number of statements
     codes = sorted(e["enrollments"][0]["section"]["course"]["code"] for e in body["_entities"])

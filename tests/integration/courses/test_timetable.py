@@ -18,10 +18,10 @@ from tests.factories.schedules import (
     STUDENT,
     TEACHER,
     add_member,
-    count_statements,
     make_meeting,
     person,
 )
+from tests.fixtures.statements import statements_on
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -232,7 +232,7 @@ async def _statements_for(database: Database, sections: int) -> int:
             session, actor=admin, name="Break", starts_on=date(2026, 9, 24)
         )
     async with database.session() as session:
-        with count_statements(database) as statements:
+        with statements_on(database) as statements:
             entries = await timetable(
                 session,
                 actor=student,

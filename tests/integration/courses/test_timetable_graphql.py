@@ -11,7 +11,8 @@ from subgraphs.courses.models import MemberRole
 from subgraphs.courses.schedules import exceptions, holidays
 from subgraphs.identity.permissions import STUDENT
 from tests.factories.courses import make_section
-from tests.factories.schedules import add_member, count_statements, make_meeting
+from tests.factories.schedules import add_member, make_meeting
+from tests.fixtures.statements import statements_on
 from tests.integration.courses.graphql_app import (
     Campus,
     CoursesApp,
@@ -174,7 +175,7 @@ async def test_holidays_query_lists_the_colleges_holidays(
 async def _timetable_statements(app: CoursesApp, campus: Campus, sections: int) -> int:
     student = person(campus.college_a, STUDENT)
     await _classes(app, campus, sections, student)
-    with count_statements(app.service.database) as statements:
+    with statements_on(app.service.database) as statements:
         data = await app.data(MY_TIMETABLE, WEEK, as_=student)
     assert len(data["myTimetable"]) == 2 * sections
     return len(statements)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
-
 from tests.factories.identity import make_account
+from tests.fixtures.statements import statements_on
 from tests.integration.identity.graphql_app import (
     IdentityApp,
     World,
@@ -208,39 +205,20 @@ async def test_subgraph_sdl_declares_the_user_entity(identity_app: IdentityApp) 
     assert 'type College @key(fields: "id")' in sdl
 
 
-@contextmanager
-def _count_statements(identity_app: IdentityApp) -> Iterator[list[str]]:
-    """The SQL statements the request runs (the outbox relay polls the same engine
-    in the background: its statements are not the request's)."""
-    statements: list[str] = []
-    engine = identity_app.service.database.engine.sync_engine
-
-    def record(*args: Any) -> None:
-        statement = str(args[2])
-        if "outbox" not in statement:
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 async def test_users_with_roles_take_a_constant_number_of_statements(
     identity_app: IdentityApp, world: World
 ) -> None:
     query = "{ users(first: 100) { totalCount nodes { roles { key } permissions } } }"
     token = world.tokens["admin_a"]
     # given college A's three people
-    with _count_statements(identity_app) as few:
+    with statements_on(identity_app.service.database) as few:
         small = await identity_app.post(query, token=token)
     assert small["data"]["users"]["totalCount"] == 3
     # when 20 more people join and the same query runs
     async with identity_app.service.database.transaction() as session:
         for _ in range(20):
             await make_account(session, college=world.college_a, roles=["teacher"])
-    with _count_statements(identity_app) as many:
+    with statements_on(identity_app.service.database) as many:
         large = await identity_app.post(query, token=token)
     # then the roles of all 23 come in as many statements as for 3
     assert large["data"]["users"]["totalCount"] == 23

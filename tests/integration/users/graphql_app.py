@@ -9,14 +9,13 @@ the fixtures they use from here.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.app import create_app
@@ -91,21 +90,6 @@ class UsersApp:
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body
-
-    @contextmanager
-    def count_statements(self) -> Iterator[list[str]]:
-        """The SQL statements the users database runs inside the block."""
-        statements: list[str] = []
-
-        def record(*args: Any) -> None:
-            statements.append(str(args[2]))
-
-        engine = self.service.database.engine.sync_engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
 
 
 @asynccontextmanager

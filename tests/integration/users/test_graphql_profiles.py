@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fixtures.statements import statements_on
 from tests.integration.users.graphql_app import (
     UsersApp,
     World,
@@ -158,7 +159,7 @@ async def test_entity_profiles_cost_one_statement_for_2_or_20_people(
     for count in (2, 20):
         reps = [{"__typename": "User", "id": user_gid(p)} for p in people[:count]]
         # when a teacher resolves `count` of their profiles through _entities
-        with users_app.count_statements() as statements:
+        with statements_on(users_app.service.database) as statements:
             body = await users_app.post(
                 ENTITY_PROFILES, {"reps": reps}, token=world.tokens["teacher_a"]
             )
