@@ -18,12 +18,10 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.app import create_app
 from shared.auth import TokenIssuer
 from shared.auth.principal import Principal
 from shared.config import Settings
 from shared.graphql import to_global_id
-from shared.runtime import Platform
 from shared.service import Service
 from subgraphs.courses.app import SERVICE
 from subgraphs.courses.models import new_id
@@ -34,10 +32,9 @@ from subgraphs.identity.permissions import (
     TEACHER,
     builtin_role,
 )
+from tests.fixtures.served import URL, error_codes, served_service
 
 __all__ = ["URL", "Campus", "CoursesApp", "campus", "courses_app", "error_codes", "gid", "person"]
-
-URL = "/graphql"
 
 
 def gid(type_name: str, local_id: str) -> str:
@@ -55,11 +52,6 @@ def person(college_id: str | None, role: str) -> Principal:
         roles=frozenset({role}),
         permissions=builtin.permissions,
     )
-
-
-def error_codes(body: dict[str, Any]) -> list[str]:
-    """The ``extensions.code`` of each top-level error."""
-    return [error["extensions"]["code"] for error in body.get("errors") or []]
 
 
 class CoursesApp:
@@ -102,20 +94,8 @@ class CoursesApp:
 
 @pytest.fixture
 async def courses_app(db_settings: Settings) -> AsyncIterator[CoursesApp]:
-    platform = Platform.from_settings(db_settings.with_overrides(auto_migrate=False))
-    service = platform.add(SERVICE)
-    await service.migrations.upgrade()
-    app = create_app(platform, graphql={URL: service}, name="courses")
-    try:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-            ) as client,
-        ):
-            yield CoursesApp(service, client)
-    finally:
-        await service.database.drop()
+    async with served_service(db_settings, SERVICE) as (service, client):
+        yield CoursesApp(service, client)
 
 
 @dataclass

@@ -16,21 +16,19 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.app import create_app
 from shared.auth import TokenIssuer
 from shared.config import Settings
 from shared.graphql import to_global_id
-from shared.runtime import Platform
 from shared.service import Service
 from subgraphs.identity.accounts import principal_for_account
 from subgraphs.identity.app import SERVICE
 from subgraphs.identity.models import Account, AccountKind, College
 from subgraphs.identity.permissions import COLLEGE_ADMIN, STUDENT, SUPER_ADMIN, TEACHER
 from tests.factories.identity import make_account, make_college
+from tests.fixtures.served import URL, served_service
+from tests.fixtures.served import error_codes as error_codes
 
 __all__ = ["URL", "IdentityApp", "World", "gid", "identity_app", "world"]
-
-URL = "/graphql"
 
 
 def gid(type_name: str, row: Account | College | str) -> str:
@@ -64,27 +62,10 @@ class IdentityApp:
         return body
 
 
-def error_codes(body: dict[str, Any]) -> list[str]:
-    """The ``extensions.code`` of each top-level error."""
-    return [error["extensions"]["code"] for error in body.get("errors", [])]
-
-
 @pytest.fixture
 async def identity_app(db_settings: Settings) -> AsyncIterator[IdentityApp]:
-    platform = Platform.from_settings(db_settings.with_overrides(auto_migrate=False))
-    service = platform.add(SERVICE)
-    await service.migrations.upgrade()
-    app = create_app(platform, graphql={URL: service}, name="identity")
-    try:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-            ) as client,
-        ):
-            yield IdentityApp(service, client)
-    finally:
-        await service.database.drop()
+    async with served_service(db_settings, SERVICE) as (service, client):
+        yield IdentityApp(service, client)
 
 
 @dataclass

@@ -18,16 +18,15 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.app import create_app
 from shared.auth import TokenIssuer
 from shared.auth.principal import Principal
 from shared.config import Settings
 from shared.graphql import to_global_id
-from shared.runtime import Platform
 from shared.service import Service
 from subgraphs.users.app import SERVICE
 from subgraphs.users.models import Profile, ProfileKind, ProfileRole
 from tests.factories.users import make_profile
+from tests.fixtures.served import URL, error_codes, served_service
 
 __all__ = [
     "ADMIN",
@@ -46,7 +45,6 @@ __all__ = [
     "world",
 ]
 
-URL = "/graphql"
 COLLEGE_A = "c0ffee00-0000-4000-8000-00000000000a"
 COLLEGE_B = "c0ffee00-0000-4000-8000-00000000000b"
 
@@ -58,11 +56,6 @@ ADMIN = TEACHER | {"profile:update", "user:update", "section:manage"}
 def user_gid(profile: Profile | str) -> str:
     """The ``User`` global id of a profile (or of an account id)."""
     return to_global_id("User", profile if isinstance(profile, str) else profile.user_id)
-
-
-def error_codes(body: dict[str, Any]) -> list[str]:
-    """The ``extensions.code`` of each top-level error."""
-    return [error["extensions"]["code"] for error in body.get("errors") or []]
 
 
 class UsersApp:
@@ -95,20 +88,8 @@ class UsersApp:
 @asynccontextmanager
 async def running_users_app(settings: Settings) -> AsyncIterator[UsersApp]:
     """Users' app on ``settings``, its database migrated, dropped afterwards."""
-    platform = Platform.from_settings(settings.with_overrides(auto_migrate=False))
-    service = platform.add(SERVICE)
-    await service.migrations.upgrade()
-    app = create_app(platform, graphql={URL: service}, name="users")
-    try:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-            ) as client,
-        ):
-            yield UsersApp(service, client)
-    finally:
-        await service.database.drop()
+    async with served_service(settings, SERVICE) as (service, client):
+        yield UsersApp(service, client)
 
 
 @pytest.fixture
