@@ -95,6 +95,33 @@ async def _students(session: AsyncSession, section_id: str) -> int:
     return int(count or 0)
 
 
+async def _place_of(
+    session: AsyncSession, section_id: str, user_id: str
+) -> tuple[int, bool, int | None]:
+    """Seats taken, whether ``user_id`` is in the section, and their waitlist position.
+
+    One statement (three scalar subqueries), read under the section's lock.
+    """
+    seats = (
+        select(func.count())
+        .select_from(SectionMember)
+        .where(SectionMember.section_id == section_id, SectionMember.role == MemberRole.STUDENT)
+        .scalar_subquery()
+    )
+    member = (
+        select(SectionMember.id)
+        .where(SectionMember.section_id == section_id, SectionMember.user_id == user_id)
+        .scalar_subquery()
+    )
+    waiting = (
+        select(WaitlistEntry.position)
+        .where(WaitlistEntry.section_id == section_id, WaitlistEntry.user_id == user_id)
+        .scalar_subquery()
+    )
+    taken, member_id, position = (await session.execute(select(seats, member, waiting))).one()
+    return int(taken or 0), member_id is not None, position
+
+
 def _history(
     section: Section, user_id: str, action: EnrollmentAction, actor: Principal | None
 ) -> EnrollmentHistory:
@@ -129,28 +156,19 @@ async def enrol_student(
             f"The section is {section.status.value}; it takes no enrolments.",
             "section_id",
         )
-    member = await session.scalar(
-        select(SectionMember).where(
-            SectionMember.section_id == section.id, SectionMember.user_id == user_id
-        )
-    )
-    if member is not None:
+    taken, is_member, waiting = await _place_of(session, section.id, user_id)
+    if is_member:
         raise DomainError(
             CoursesErrorCode.ALREADY_ENROLLED, "The person is already in the section.", "user_id"
         )
-    waiting = await session.scalar(
-        select(WaitlistEntry).where(
-            WaitlistEntry.section_id == section.id, WaitlistEntry.user_id == user_id
-        )
-    )
     if waiting is not None:
         raise DomainError(
             CoursesErrorCode.ALREADY_WAITLISTED,
-            f"The student is already on the waitlist, at position {waiting.position}.",
+            f"The student is already on the waitlist, at position {waiting}.",
             "user_id",
         )
     data = {"user_id": user_id, "course_id": section.course_id}
-    if await _students(session, section.id) < section.capacity:
+    if taken < section.capacity:
         session.add(SectionMember(section_id=section.id, user_id=user_id, role=MemberRole.STUDENT))
         session.add(_history(section, user_id, EnrollmentAction.ENROLLED, actor))
         await session.flush()
