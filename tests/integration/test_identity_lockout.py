@@ -19,9 +19,9 @@ pytestmark = pytest.mark.integration
 
 FAST = LockoutSettings(
     window=5,
-    backoff_base=0.2,
-    backoff_max=0.4,
-    lock_duration=0.6,
+    backoff_base=0.5,
+    backoff_max=1.0,
+    lock_duration=1.5,
     account=Thresholds(free_failures=2, lock_failures=5),
     ip=Thresholds(free_failures=10, lock_failures=20),
 )
@@ -47,16 +47,16 @@ async def test_back_off_lock_and_release_in_real_time(cache: Cache) -> None:
     assert not waiting.allowed
     assert waiting.reason == "backoff"
     assert not (await throttle.check(**LOGIN)).allowed
-    await asyncio.sleep(0.25)
+    await asyncio.sleep(0.6)
     assert (await throttle.check(**LOGIN)).allowed
 
     # when the fifth fails, the account is locked, then released after the lock
     await throttle.record_failure(**LOGIN)
     locked = await throttle.record_failure(**LOGIN)
     assert locked.reason == "locked"
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.5)
     assert not (await throttle.check(**LOGIN)).allowed
-    await asyncio.sleep(0.4)
+    await asyncio.sleep(1.1)
     assert (await throttle.check(**LOGIN)).allowed
 
 
