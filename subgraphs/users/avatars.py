@@ -10,7 +10,8 @@
    count before decoding, then that it decodes. The image is turned upright
    (EXIF orientation), cropped to a centred square, scaled down to at most
    ``LMS_USERS_AVATAR_SIZE`` pixels a side and re-encoded (PNG when it has
-   transparency, JPEG otherwise), which drops its metadata (location...).
+   transparency, JPEG otherwise), keeping its colour profile and dropping
+   all other metadata (EXIF with its GPS position, XMP, comments).
    The result is stored under a new key, the profile points at it and
    ``profile.updated`` is written in one transaction; only then are the
    upload and the previous image deleted.
@@ -29,6 +30,7 @@ import logging
 import uuid
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -159,14 +161,34 @@ def normalise_image(data: bytes, settings: UsersSettings) -> NormalisedImage:
     transparent = square.mode in ("RGBA", "LA", "PA") or (
         square.mode == "P" and "transparency" in square.info
     )
+    final = square.convert("RGBA" if transparent else "RGB")
+    final.info = _kept_metadata(square, final)
     out = io.BytesIO()
     if transparent:
-        square.convert("RGBA").save(out, format="PNG", optimize=True)
+        final.save(out, format="PNG", optimize=True)
         content_type = "image/png"
     else:
-        square.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+        final.save(
+            out, format="JPEG", quality=85, optimize=True, icc_profile=final.info.get("icc_profile")
+        )
         content_type = "image/jpeg"
     return NormalisedImage(data=out.getvalue(), content_type=content_type, width=side, height=side)
+
+
+def _kept_metadata(source: Image.Image, final: Image.Image) -> dict[str | tuple[int, int], Any]:
+    """What of ``source``'s metadata the stored avatar keeps: its colour profile, nothing else.
+
+    EXIF (camera, GPS position; its orientation is already applied), XMP,
+    comments and text chunks would otherwise travel into the stored image
+    (Pillow copies ``info`` through crops and writes a JPEG's comment back).
+    The ICC profile stays when the pixels kept their mode, so colours (a
+    phone's Display P3) look as they did; after a conversion (CMYK or grey
+    to RGB) it would no longer describe them.
+    """
+    profile = source.info.get("icc_profile")
+    if profile and source.mode == final.mode:
+        return {"icc_profile": profile}
+    return {}
 
 
 async def create_avatar_upload(

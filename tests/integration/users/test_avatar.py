@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 
 from shared.config import Settings
 from subgraphs.users.models import Profile
@@ -315,3 +315,74 @@ async def test_who_may_change_an_avatar_and_removal(users_app: UsersApp, world: 
     assert removed["data"]["avatarRemove"] == {"profile": {"avatar": None}, "errors": []}
     assert (await _stored(users_app, world.classmate_a.user_id)).avatar_key is None
     assert await store.head(key) is None
+
+
+RED = (255, 0, 0)
+BLUE = (0, 0, 255)
+ORIENTATION = 0x0112
+GPS_IFD = 0x8825
+SRGB_PROFILE = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def sideways_photo() -> bytes:
+    """A phone photo stored sideways: 200x100, left half red, right half blue.
+
+    Its EXIF says Orientation 6 (turn 90 degrees clockwise to display) and
+    carries a GPS position; a JPEG comment names the place too. Its colour
+    profile is sRGB.
+    """
+    image = Image.new("RGB", (200, 100), RED)
+    image.paste(BLUE, (100, 0, 200, 100))
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    gps = exif.get_ifd(GPS_IFD)
+    gps[1], gps[2] = "N", (53.0, 20.0, 41.0)
+    out = io.BytesIO()
+    image.save(
+        out,
+        format="JPEG",
+        quality=95,
+        exif=exif,
+        comment=b"kitchen, 12 Home St",
+        icc_profile=SRGB_PROFILE,
+    )
+    return out.getvalue()
+
+
+def _close(pixel: Any, colour: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= 40 for a, b in zip(pixel, colour, strict=True))
+
+
+async def test_a_sideways_photo_is_stored_upright_without_its_metadata(
+    users_app: UsersApp, world: World
+) -> None:
+    token = world.tokens["student_a"]
+    store = users_app.service.platform.storage
+    # given a photo stored sideways with EXIF orientation 6: turned upright it is 100x200,
+    # the stored left (red) edge on top and the right (blue) edge at the bottom
+    photo = sideways_photo()
+    with Image.open(io.BytesIO(photo)) as sent:
+        assert sent.getexif()[ORIENTATION] == 6
+    key = await _upload(users_app, token, photo, "image/jpeg")
+    # when the student confirms it
+    payload = await _confirm(users_app, token, key)
+    assert payload["errors"] == []
+    # then the stored avatar is the centred 100x100 square of the upright picture:
+    # red on top, blue at the bottom (not red left, blue right, as stored)
+    stored = await _stored(users_app, world.student_a.user_id)
+    assert stored.avatar_key is not None
+    data = await store.get(stored.avatar_key)
+    with Image.open(io.BytesIO(data)) as avatar:
+        assert (avatar.format, avatar.size) == ("JPEG", (100, 100))
+        rgb = avatar.convert("RGB")
+        for x in (10, 50, 90):
+            assert _close(rgb.getpixel((x, 20)), RED), (x, rgb.getpixel((x, 20)))
+            assert _close(rgb.getpixel((x, 80)), BLUE), (x, rgb.getpixel((x, 80)))
+        # and neither the EXIF (orientation, GPS position) nor the comment was kept
+        assert "exif" not in avatar.info
+        assert dict(avatar.getexif()) == {}
+        assert "comment" not in avatar.info
+        # but its colour profile was
+        assert avatar.info.get("icc_profile") == SRGB_PROFILE
+    assert b"Exif\x00\x00" not in data
+    assert b"Home St" not in data
