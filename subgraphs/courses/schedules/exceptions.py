@@ -4,8 +4,12 @@ A moved occurrence stays on its day and takes another time, another room,
 or both (times in the meeting's time zone; a new time needs both ends, and
 ends after it starts). The date must be one the meeting falls on
 (``NOT_A_MEETING_DATE``), and one date of a meeting has at most one
-exception (``MEETING_EXCEPTION_EXISTS``; delete it to change it). Same
-permissions as changing the meeting itself.
+exception (``MEETING_EXCEPTION_EXISTS``; delete it to change it). A move
+into a room held at that time that day, by another meeting taking place
+(not cancelled or moved away, the day no college holiday) or by another
+occurrence moved there, is refused (``ROOM_CONFLICT``, rooms compared
+case-insensitively; a move that keeps the meeting's room is checked against
+that room). Same permissions as changing the meeting itself.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from subgraphs.courses.schedules._rules import (
     normalize_room,
     staff_meeting,
 )
-from subgraphs.courses.schedules.meetings import meets_on
+from subgraphs.courses.schedules.meetings import check_occurrence_room_free, meets_on
 from subgraphs.courses.schedules.models import ExceptionKind, Meeting, MeetingException
 
 __all__ = ["cancel_occurrence", "delete_exception", "move_occurrence"]
@@ -93,6 +97,14 @@ async def move_occurrence(
             "Give the occurrence another time or another room.",
             "starts_at",
         )
+    await check_occurrence_room_free(
+        session,
+        meeting=meeting,
+        on_date=on_date,
+        starts_at=new_start,
+        ends_at=new_end,
+        room=new_room if new_room is not None else meeting.room,
+    )
     return await _add(
         session,
         actor,

@@ -15,16 +15,24 @@ Rules:
   on the same weekday whose times and date ranges overlap are refused
   (``ROOM_CONFLICT``): a room holds one class at a time. Times are compared
   as wall-clock times, since one room is in one place. A meeting without a
-  room never conflicts. Moved occurrences (exceptions) are not checked.
+  room never conflicts. A moved occurrence into the room counts too: a
+  meeting is refused when, on one of its dates that is no college holiday
+  and on which it is neither cancelled nor moved itself, another meeting's
+  occurrence has been moved into its room at an overlapping time.
+* a moved occurrence (:mod:`~subgraphs.courses.schedules.exceptions`) is
+  refused the same way when its room is held at its time that day by another
+  meeting (not cancelled or moved away that day, and the day no holiday) or
+  by another occurrence moved there (:func:`check_occurrence_room_free`).
 """
 
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Any
+from typing import Any, NoReturn
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Exists, Select, SQLColumnExpression, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from shared.auth.principal import Principal
 from shared.errors import DomainError
@@ -39,9 +47,10 @@ from subgraphs.courses.schedules._rules import (
     staff_meeting,
     staff_section,
 )
-from subgraphs.courses.schedules.models import Meeting, MeetingException
+from subgraphs.courses.schedules.models import ExceptionKind, Holiday, Meeting, MeetingException
 
 __all__ = [
+    "check_occurrence_room_free",
     "create_meeting",
     "delete_meeting",
     "meets_on",
@@ -213,30 +222,97 @@ def _check_dates(first: date, last: date, term: Term) -> None:
 
 
 async def _check_room_free(session: AsyncSession, meeting: Meeting) -> None:
-    """``ROOM_CONFLICT`` when another meeting holds the room at an overlapping time."""
+    """``ROOM_CONFLICT`` when another meeting, or an occurrence moved into the room on one
+    of the meeting's dates, holds the room at an overlapping time (one statement)."""
     if meeting.room is None:
         return
-    clash = await session.scalar(
-        select(Meeting.id)
-        .where(
-            Meeting.college_id == meeting.college_id,
-            func.lower(Meeting.room) == meeting.room.lower(),
-            Meeting.weekday == meeting.weekday,
-            Meeting.starts_at < meeting.ends_at,
-            Meeting.ends_at > meeting.starts_at,
-            Meeting.first_date <= meeting.last_date,
-            Meeting.last_date >= meeting.first_date,
-            Meeting.id != (meeting.id or ""),
-        )
-        .limit(1)
+    room = meeting.room.lower()
+    meeting_id = meeting.id or ""
+    weekly = select(Meeting.id).where(
+        Meeting.college_id == meeting.college_id,
+        func.lower(Meeting.room) == room,
+        Meeting.weekday == meeting.weekday,
+        Meeting.starts_at < meeting.ends_at,
+        Meeting.ends_at > meeting.starts_at,
+        Meeting.first_date <= meeting.last_date,
+        Meeting.last_date >= meeting.first_date,
+        Meeting.id != meeting_id,
     )
-    if clash is not None:
-        raise DomainError(
-            CoursesErrorCode.ROOM_CONFLICT,
-            f"Room {meeting.room!r} is taken by another class at that time; "
-            "choose another room or time.",
-            "room",
+    own = aliased(MeetingException)
+    moved_in = _moved_into(meeting.college_id, room, meeting.starts_at, meeting.ends_at).where(
+        Meeting.weekday == meeting.weekday,  # an exception is on a date its meeting falls on
+        MeetingException.on_date.between(meeting.first_date, meeting.last_date),
+        MeetingException.meeting_id != meeting_id,
+        ~exists().where(own.meeting_id == meeting_id, own.on_date == MeetingException.on_date),
+        ~_holiday_on(meeting.college_id, MeetingException.on_date),
+    )
+    if await session.scalar(select(or_(weekly.exists(), moved_in.exists()))):
+        _room_taken(meeting.room)
+
+
+async def check_occurrence_room_free(
+    session: AsyncSession,
+    *,
+    meeting: Meeting,
+    on_date: date,
+    starts_at: time,
+    ends_at: time,
+    room: str | None,
+) -> None:
+    """``ROOM_CONFLICT`` when ``meeting``'s occurrence on ``on_date``, moved to ``starts_at``
+    to ``ends_at`` in ``room``, would share the room with another meeting held that day
+    (not cancelled or moved away, the day no holiday) or another occurrence moved there
+    (one statement)."""
+    if room is None:
+        return
+    moved = aliased(MeetingException)
+    weekly = select(Meeting.id).where(
+        Meeting.college_id == meeting.college_id,
+        func.lower(Meeting.room) == room.lower(),
+        Meeting.weekday == on_date.isoweekday(),
+        Meeting.first_date <= on_date,
+        Meeting.last_date >= on_date,
+        Meeting.starts_at < ends_at,
+        Meeting.ends_at > starts_at,
+        Meeting.id != meeting.id,
+        ~exists().where(moved.meeting_id == Meeting.id, moved.on_date == on_date),
+        ~_holiday_on(meeting.college_id, on_date),
+    )
+    moved_in = _moved_into(meeting.college_id, room.lower(), starts_at, ends_at).where(
+        MeetingException.on_date == on_date, MeetingException.meeting_id != meeting.id
+    )
+    if await session.scalar(select(or_(weekly.exists(), moved_in.exists()))):
+        _room_taken(room)
+
+
+def _moved_into(college_id: str, room: str, starts_at: time, ends_at: time) -> Select[Any]:
+    """Occurrences of the college moved into ``room`` (lower case) at an overlapping time;
+    a move without a room of its own keeps its meeting's (joined as ``Meeting``)."""
+    return (
+        select(MeetingException.id)
+        .join(Meeting, Meeting.id == MeetingException.meeting_id)
+        .where(
+            MeetingException.college_id == college_id,
+            MeetingException.kind == ExceptionKind.MOVED,
+            func.lower(func.coalesce(MeetingException.room, Meeting.room)) == room,
+            MeetingException.starts_at < ends_at,
+            MeetingException.ends_at > starts_at,
         )
+    )
+
+
+def _holiday_on(college_id: str, day: date | SQLColumnExpression[date]) -> Exists:
+    return exists().where(
+        Holiday.college_id == college_id, Holiday.starts_on <= day, Holiday.ends_on >= day
+    )
+
+
+def _room_taken(room: str) -> NoReturn:
+    raise DomainError(
+        CoursesErrorCode.ROOM_CONFLICT,
+        f"Room {room!r} is taken by another class at that time; choose another room or time.",
+        "room",
+    )
 
 
 async def _drop_stray_exceptions(session: AsyncSession, meeting: Meeting) -> None:

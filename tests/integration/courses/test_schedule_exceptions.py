@@ -224,3 +224,150 @@ async def test_a_holiday_ending_before_it_starts_is_refused(courses_db: Database
     assert (raised.value.code_name, raised.value.field) == ("INVALID_DATE_RANGE", "ends_on")
     async with courses_db.session() as session:
         assert await session.scalar(select(func.count()).select_from(Holiday)) == 0
+
+
+async def _move(
+    database: Database,
+    meeting_id: str,
+    on_date: date,
+    *,
+    college: str,
+    starts_at: time | None = None,
+    ends_at: time | None = None,
+    room: str | None = None,
+) -> MeetingException:
+    async with database.transaction() as session:
+        return await exceptions.move_occurrence(
+            session,
+            actor=staff(college),
+            meeting_id=meeting_id,
+            on_date=on_date,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            room=room,
+        )
+
+
+async def test_a_move_into_a_room_held_that_day_is_refused(courses_db: Database) -> None:
+    # given room B101 held on Mondays 09:00-10:30, and meetings elsewhere on Mondays
+    college = new_id()
+    async with courses_db.transaction() as session:
+        sections = [await make_section(session, college_id=college) for _ in range(4)]
+        await make_meeting(session, sections[0], weekday=1, room="B101")
+        moving = await make_meeting(
+            session, sections[1], weekday=1, starts_at=time(14, 0), ends_at=time(15, 0), room="C3"
+        )
+        other = await make_meeting(
+            session, sections[2], weekday=1, starts_at=time(16, 0), ends_at=time(17, 0), room="D1"
+        )
+        beside = await make_meeting(
+            session, sections[3], weekday=1, starts_at=time(11, 0), ends_at=time(12, 0), room="B101"
+        )
+    # when one occurrence is moved into b101 at an overlapping time, then right after it
+    with pytest.raises(DomainError) as weekly:
+        await _move(
+            courses_db,
+            moving.id,
+            MONDAY,
+            college=college,
+            starts_at=time(10, 0),
+            ends_at=time(11, 0),
+            room="b101",
+        )
+    await _move(
+        courses_db,
+        moving.id,
+        MONDAY,
+        college=college,
+        starts_at=time(10, 30),
+        ends_at=time(11, 0),
+        room="b101",
+    )
+    # and another occurrence wants B101 at the moved one's time that day, then a week later
+    with pytest.raises(DomainError) as moved:
+        await _move(
+            courses_db,
+            other.id,
+            MONDAY,
+            college=college,
+            starts_at=time(10, 45),
+            ends_at=time(11, 0),
+            room="B101",
+        )
+    await _move(
+        courses_db,
+        other.id,
+        date(2026, 10, 26),
+        college=college,
+        starts_at=time(10, 45),
+        ends_at=time(11, 0),
+        room="B101",
+    )
+    # and a meeting already in B101 moves its time only, onto the weekly class
+    with pytest.raises(DomainError) as own_room:
+        await _move(
+            courses_db,
+            beside.id,
+            date(2026, 11, 2),
+            college=college,
+            starts_at=time(10, 0),
+            ends_at=time(11, 0),
+        )
+    # then the clashes are refused on the room, the free slots are taken
+    for raised in (weekly, moved, own_room):
+        assert (raised.value.code_name, raised.value.field) == ("ROOM_CONFLICT", "room")
+    assert sorted((e.meeting_id, e.on_date, e.room) for e in await _exceptions(courses_db)) == (
+        sorted([(moving.id, MONDAY, "b101"), (other.id, date(2026, 10, 26), "B101")])
+    )
+
+
+@pytest.mark.parametrize("freed_by", ["cancelled", "moved away", "holiday", "ended", "college"])
+async def test_a_move_into_a_room_whose_class_is_not_held_that_day_is_allowed(
+    courses_db: Database, freed_by: str
+) -> None:
+    # given B101 held on Mondays 09:00-10:30, except on MONDAY for one reason or another
+    college = new_id()
+    holder_college = new_id() if freed_by == "college" else college
+    last_date = date(2026, 10, 12) if freed_by == "ended" else date(2026, 12, 20)
+    async with courses_db.transaction() as session:
+        holder = await make_meeting(
+            session,
+            await make_section(session, college_id=holder_college),
+            weekday=1,
+            room="B101",
+            last_date=last_date,
+        )
+        moving = await make_meeting(
+            session,
+            await make_section(session, college_id=college),
+            weekday=1,
+            starts_at=time(14, 0),
+            ends_at=time(15, 0),
+            room="C3",
+        )
+        if freed_by == "cancelled":
+            await exceptions.cancel_occurrence(
+                session, actor=staff(college), meeting_id=holder.id, on_date=MONDAY
+            )
+        elif freed_by == "holiday":
+            await holidays.create_holiday(
+                session,
+                actor=staff(college),
+                name="Diwali",
+                starts_on=date(2026, 10, 18),
+                ends_on=date(2026, 10, 20),
+            )
+    if freed_by == "moved away":
+        await _move(courses_db, holder.id, MONDAY, college=college, room="B102")
+    # when another meeting's occurrence that day moves into B101 at 09:00
+    moved = await _move(
+        courses_db,
+        moving.id,
+        MONDAY,
+        college=college,
+        starts_at=time(9, 0),
+        ends_at=time(10, 0),
+        room="B101",
+    )
+    # then it is allowed
+    assert (moved.kind, moved.room) == (ExceptionKind.MOVED, "B101")

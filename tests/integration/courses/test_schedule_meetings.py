@@ -11,7 +11,7 @@ from shared.db import Database
 from shared.errors import DomainError, NotFoundError, PermissionDenied
 from subgraphs.courses.errors import CoursesErrorCode
 from subgraphs.courses.models import MemberRole, new_id
-from subgraphs.courses.schedules import exceptions, meetings
+from subgraphs.courses.schedules import exceptions, holidays, meetings
 from subgraphs.courses.schedules.models import Meeting, MeetingException
 from tests.factories.courses import make_section, outbox_events, staff
 from tests.factories.schedules import STUDENT, TEACHER, add_member, make_meeting, person
@@ -254,3 +254,115 @@ async def test_delete_removes_the_meeting_with_its_exceptions(courses_db: Databa
     async with courses_db.session() as session:
         [event] = await outbox_events(session, "section.meeting_deleted")
     assert (event.subject, event.data["section_id"]) == (meeting.id, section.id)
+
+
+async def test_a_meeting_is_refused_a_room_an_occurrence_was_moved_into(
+    courses_db: Database,
+) -> None:
+    # given one Monday's class (2026-10-19) moved into B101 at 09:00-10:00
+    college = new_id()
+    actor = staff(college)
+    async with courses_db.transaction() as session:
+        first = await make_section(session, college_id=college)
+        second = await make_section(session, college_id=college)
+        elsewhere = await make_meeting(
+            session, first, weekday=1, starts_at=time(14, 0), ends_at=time(15, 0), room="C3"
+        )
+    async with courses_db.transaction() as session:
+        await exceptions.move_occurrence(
+            session,
+            actor=actor,
+            meeting_id=elsewhere.id,
+            on_date=date(2026, 10, 19),
+            starts_at=time(9, 0),
+            ends_at=time(10, 0),
+            room="B101",
+        )
+
+    async def add(**values: object) -> Meeting:
+        async with courses_db.transaction() as session:
+            return await meetings.create_meeting(
+                session,
+                actor=actor,
+                section_id=second.id,
+                weekday=1,
+                starts_at=time(9, 30),
+                ends_at=time(10, 30),
+                **values,  # type: ignore[arg-type]
+            )
+
+    # when another section wants b101 on Mondays 09:30-10:30, then from the next day on
+    with pytest.raises(DomainError) as created:
+        await add(room="b101")
+    later = await add(room="B101", first_date=date(2026, 10, 20))
+    # and that meeting is stretched back over the moved class's date
+    with pytest.raises(DomainError) as updated:
+        async with courses_db.transaction() as session:
+            await meetings.update_meeting(
+                session, actor=actor, meeting_id=later.id, first_date=date(2026, 9, 1)
+            )
+    # then both are refused on the room, and the later meeting keeps its dates
+    for raised in (created, updated):
+        assert (raised.value.code_name, raised.value.field) == ("ROOM_CONFLICT", "room")
+    async with courses_db.session() as session:
+        kept = await session.get(Meeting, later.id)
+    assert kept is not None
+    assert kept.first_date == date(2026, 10, 20)
+
+
+async def test_a_moved_class_does_not_block_a_meeting_not_held_that_day(
+    courses_db: Database,
+) -> None:
+    # given one Monday's class (2026-10-19) moved into B101 at 09:00-10:00, and a
+    # Monday 09:30 meeting in room Z1 whose class that Monday is cancelled
+    college = new_id()
+    actor = staff(college)
+    monday = date(2026, 10, 19)
+    async with courses_db.transaction() as session:
+        elsewhere = await make_meeting(
+            session,
+            await make_section(session, college_id=college),
+            weekday=1,
+            starts_at=time(14, 0),
+            ends_at=time(15, 0),
+            room="C3",
+        )
+        cancelled = await make_meeting(
+            session,
+            await make_section(session, college_id=college),
+            weekday=1,
+            starts_at=time(9, 30),
+            ends_at=time(10, 30),
+            room="Z1",
+        )
+        holiday_section = await make_section(session, college_id=college)
+    async with courses_db.transaction() as session:
+        await exceptions.move_occurrence(
+            session,
+            actor=actor,
+            meeting_id=elsewhere.id,
+            on_date=monday,
+            starts_at=time(9, 0),
+            ends_at=time(10, 0),
+            room="B101",
+        )
+        await exceptions.cancel_occurrence(
+            session, actor=actor, meeting_id=cancelled.id, on_date=monday
+        )
+    # when the cancelled-that-day meeting moves to B101
+    async with courses_db.transaction() as session:
+        await meetings.update_meeting(session, actor=actor, meeting_id=cancelled.id, room="B101")
+    # and, once that Monday is a holiday, a new Monday meeting takes B101 at 09:00
+    async with courses_db.transaction() as session:
+        await holidays.create_holiday(session, actor=actor, name="Diwali", starts_on=monday)
+        await meetings.create_meeting(
+            session,
+            actor=actor,
+            section_id=holiday_section.id,
+            weekday=1,
+            starts_at=time(8, 30),
+            ends_at=time(9, 30),
+            room="B101",
+        )
+    # then both are allowed
+    assert await _count(courses_db, Meeting) == 3
