@@ -23,6 +23,7 @@ from strawberry.asgi import GraphQL
 
 from shared.config import Settings
 from shared.graphql.context import RequestContext
+from shared.http import TrustedProxies
 from shared.observability import (
     RequestContextMiddleware,
     configure_logging,
@@ -76,7 +77,11 @@ def operational_routes(
 def instrumented(app: Starlette, settings: Settings, *, service: str) -> Starlette:
     """``app`` with request ids, HTTP metrics and, when traces are exported, a span per
     request (spans cost time on every request, so only when ``LMS_OTLP_ENDPOINT`` is set)."""
-    app.add_middleware(RequestContextMiddleware, service=service)
+    app.add_middleware(
+        RequestContextMiddleware,
+        service=service,
+        trusted=TrustedProxies.parse(settings.trusted_proxies),
+    )
     if settings.otlp_endpoint:
         instrument_app(app)
     return app

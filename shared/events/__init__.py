@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from shared.events.bus import EventBus, Handler, Subscription, create_event_bus
 from shared.events.consumer import IdempotentConsumer, SessionHandler, processed_events_table
-from shared.events.envelope import Event, EventDecodeError
+from shared.events.envelope import Event, EventDecodeError, Origin
 from shared.events.errors import EventBusUnavailable, PublishError, TopicError, UnknownEventType
 from shared.events.kafka import KafkaBus
 from shared.events.memory import InMemoryBus
@@ -33,6 +33,7 @@ __all__ = [
     "InMemoryBus",
     "KafkaBus",
     "OnCommit",
+    "Origin",
     "OutboxPublisher",
     "OutboxRelay",
     "PublishError",

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import Database
 from shared.events.envelope import Event
+from shared.events.origin import handling
 
 __all__ = ["IdempotentConsumer", "SessionHandler", "processed_events_table"]
 
@@ -50,11 +51,12 @@ class IdempotentConsumer:
         """Redeliveries skipped since creation (a metrics counter)."""
 
     async def __call__(self, event: Event) -> None:
-        async with self.database.transaction() as session:
-            if not await self._claim(session, event):
-                self.skipped += 1
-                return
-            await self.handler(session, event)
+        with handling(event):
+            async with self.database.transaction() as session:
+                if not await self._claim(session, event):
+                    self.skipped += 1
+                    return
+                await self.handler(session, event)
 
     async def purge(self, older_than: timedelta) -> int:
         """Forget ids processed more than ``older_than`` ago (longer than topic retention)."""

@@ -43,6 +43,7 @@ from shared.db import Database
 from shared.events._backoff import Backoff
 from shared.events.bus import EventBus
 from shared.events.envelope import Event
+from shared.events.origin import stamped
 from shared.events.topics import PLATFORM_TOPICS, TopicSpec, partition_key, topic_for
 
 __all__ = ["OutboxRelay", "emit", "outbox_table"]
@@ -90,7 +91,11 @@ async def emit(
     ``on_commit`` (typically :meth:`OutboxRelay.notify`) is called once the
     transaction commits, so an in-process relay publishes without waiting for
     its next poll.
+
+    The event is stamped with the origin of the request being handled (its
+    id and client, :mod:`shared.events.origin`) unless it carries one.
     """
+    event = stamped(event)
     await session.execute(
         insert(table).values(
             event_id=event.id,

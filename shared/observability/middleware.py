@@ -1,4 +1,4 @@
-"""Pure-ASGI middleware giving each request an id and recording HTTP metrics.
+"""Pure-ASGI middleware giving each request an id and a client, and recording HTTP metrics.
 
 It wraps ``send`` instead of buffering responses (unlike Starlette's
 ``BaseHTTPMiddleware``), so streaming responses, server-sent events and
@@ -16,7 +16,14 @@ from typing import Any
 from starlette.routing import BaseRoute, Host, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.observability.context import reset_request_id, set_request_id
+from shared.http.client_address import TrustedProxies
+from shared.observability.context import (
+    RequestClient,
+    reset_client,
+    reset_request_id,
+    set_client,
+    set_request_id,
+)
 from shared.observability.metrics import MetricsRegistry, default_metrics
 
 __all__ = [
@@ -32,6 +39,7 @@ UNMATCHED_ROUTE = "<unmatched>"
 
 _HEADER_KEY = REQUEST_ID_HEADER.lower().encode("latin-1")
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:+=/-]{1,128}$")
+_USER_AGENT_LENGTH = 512
 
 
 class RequestContextMiddleware:
@@ -41,6 +49,9 @@ class RequestContextMiddleware:
     characters (letters, digits, ``._:+=/-``); otherwise a new one is generated.
     The id is available to the request's code through
     :func:`shared.observability.context.get_request_id` and in every log record.
+    The client (peer, ``X-Forwarded-For`` read through ``trusted`` proxies, and
+    ``User-Agent``) is available through
+    :func:`shared.observability.context.get_client`.
 
     Metrics are labelled with the matched route *template* (``/files/{key:path}``),
     never the raw path. Add the middleware to a Starlette app with
@@ -48,11 +59,17 @@ class RequestContextMiddleware:
     """
 
     def __init__(
-        self, app: ASGIApp, *, service: str, metrics: MetricsRegistry | None = None
+        self,
+        app: ASGIApp,
+        *,
+        service: str,
+        metrics: MetricsRegistry | None = None,
+        trusted: TrustedProxies | None = None,
     ) -> None:
         self.app = app
         self.service = service
         self.metrics = metrics if metrics is not None else default_metrics()
+        self.trusted = trusted
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -62,13 +79,31 @@ class RequestContextMiddleware:
         request_id = _incoming_request_id(scope) or uuid.uuid4().hex
         header = (_HEADER_KEY, request_id.encode("latin-1"))
         token = set_request_id(request_id)
+        client_token = set_client(self._client(scope))
         try:
             if scope["type"] == "websocket":
                 await self.app(scope, receive, _with_header_on(send, "websocket.accept", header))
             else:
                 await self._http(scope, receive, send, header)
         finally:
+            reset_client(client_token)
             reset_request_id(token)
+
+    def _client(self, scope: Scope) -> RequestClient:
+        forwarded: list[str] = []
+        user_agent: str | None = None
+        for key, value in scope.get("headers", ()):
+            if key == b"x-forwarded-for":
+                forwarded.append(value.decode("latin-1"))
+            elif key == b"user-agent":
+                user_agent = value.decode("latin-1")[:_USER_AGENT_LENGTH] or None
+        peer = scope.get("client")
+        return RequestClient(
+            peer=peer[0] if peer else None,
+            forwarded_for=",".join(forwarded),
+            user_agent=user_agent,
+            trusted=self.trusted,
+        )
 
     async def _http(
         self, scope: Scope, receive: Receive, send: Send, header: tuple[bytes, bytes]

@@ -26,6 +26,8 @@ class AuditEntry(Base):
         Index("ix_audit_entry_college_occurred", "college_id", "occurred_at", "id"),
         Index("ix_audit_entry_college_type", "college_id", "type"),
         Index("ix_audit_entry_college_subject", "college_id", "subject"),
+        Index("ix_audit_entry_college_request", "college_id", "request_id"),
+        Index("ix_audit_entry_college_client_ip", "college_id", "client_ip"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -39,6 +41,11 @@ class AuditEntry(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     schema_version: Mapped[int] = mapped_column(Integer, default=1)
+    request_id: Mapped[str | None] = mapped_column(String(128))
+    """The request that caused the event (its ``X-Request-ID``), when one did."""
+    client_ip: Mapped[str | None] = mapped_column(String(64))
+    """The address of that request's client, through trusted proxies."""
+    user_agent: Mapped[str | None] = mapped_column(String(512))
 
 
 processed_events = processed_events_table(Base.metadata)

@@ -50,6 +50,21 @@ class AuditEntry:
     occurred_at: datetime = strawberry.field(description="When the event happened (UTC).")
     recorded_at: datetime = strawberry.field(description="When the log recorded it (UTC).")
     data: JSON = strawberry.field(description="The event's data, as published.")
+    request_id: str | None = strawberry.field(
+        description=(
+            "Id of the request that caused the event (its `X-Request-ID`, found in every "
+            "service's logs); null when no request did, such as a scheduled job."
+        )
+    )
+    client_ip: str | None = strawberry.field(
+        description=(
+            "Address of the client that sent that request, read through the trusted proxies "
+            "(`LMS_TRUSTED_PROXIES`); null when unknown."
+        )
+    )
+    user_agent: str | None = strawberry.field(
+        description="User agent of that client, as it sent it (at most 512 characters)."
+    )
 
     @classmethod
     def from_row(cls, row: models.AuditEntry) -> AuditEntry:
@@ -63,6 +78,9 @@ class AuditEntry:
             occurred_at=_utc(row.occurred_at),
             recorded_at=_utc(row.recorded_at),
             data=cast(JSON, row.data),
+            request_id=row.request_id,
+            client_ip=row.client_ip,
+            user_agent=row.user_agent,
         )
 
     @classmethod
@@ -94,6 +112,12 @@ class AuditLogFilter:
     actor_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only events caused by this user."
     )
+    request_id: str | None = strawberry.field(
+        default=None, description="Only events caused by this request (its `X-Request-ID`)."
+    )
+    client_ip: str | None = strawberry.field(
+        default=None, description="Only events caused by requests from this address."
+    )
     occurred_after: datetime | None = strawberry.field(
         default=None, description="Only events at or after this time."
     )
@@ -108,6 +132,8 @@ class AuditLogFilter:
             subject=self.subject,
             source=self.source,
             actor_id=self.actor_id,
+            request_id=self.request_id,
+            client_ip=self.client_ip,
             occurred_after=self.occurred_after,
             occurred_before=self.occurred_before,
         )

@@ -22,6 +22,7 @@ __all__ = ["AuditFilter", "entries_query", "record_event"]
 async def record_event(session: AsyncSession, event: Event) -> AuditEntry:
     """Add ``event`` to the log (the caller's transaction; idempotence is the consumer's)."""
     actor = event.data.get("actor_id") if isinstance(event.data, dict) else None
+    origin = event.origin
     entry = AuditEntry(
         event_id=event.id,
         college_id=event.tenant,
@@ -32,10 +33,17 @@ async def record_event(session: AsyncSession, event: Event) -> AuditEntry:
         occurred_at=event.time,
         data=dict(event.data),
         schema_version=event.schema_version,
+        request_id=_cut(origin.request_id, 128) if origin is not None else None,
+        client_ip=_cut(origin.ip, 64) if origin is not None else None,
+        user_agent=_cut(origin.user_agent, 512) if origin is not None else None,
     )
     session.add(entry)
     await session.flush()
     return entry
+
+
+def _cut(value: str | None, length: int) -> str | None:
+    return value[:length] if value is not None else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,6 +55,8 @@ class AuditFilter:
     subject: str | None = None
     source: str | None = None
     actor_id: str | None = None
+    request_id: str | None = None
+    client_ip: str | None = None
     occurred_after: datetime | None = None
     occurred_before: datetime | None = None
 
@@ -84,6 +94,10 @@ def entries_query(*, college_id: str, filter: AuditFilter | None = None) -> Sele
         query = query.where(AuditEntry.source == filter.source)
     if filter.actor_id is not None:
         query = query.where(AuditEntry.actor_id == filter.actor_id)
+    if filter.request_id is not None:
+        query = query.where(AuditEntry.request_id == filter.request_id)
+    if filter.client_ip is not None:
+        query = query.where(AuditEntry.client_ip == filter.client_ip)
     if filter.occurred_after is not None:
         query = query.where(AuditEntry.occurred_at >= filter.occurred_after)
     if filter.occurred_before is not None:

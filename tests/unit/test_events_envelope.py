@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.events import Event, EventDecodeError
+from shared.events import Event, EventDecodeError, Origin
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),
@@ -72,3 +74,20 @@ def test_rejects_naive_time() -> None:
 def test_from_json_rejects_garbage(raw: bytes) -> None:
     with pytest.raises(EventDecodeError):
         Event.from_json(raw)
+
+
+def test_origin_round_trips_and_is_left_out_when_unknown() -> None:
+    event = Event.new(type="course.created", source="courses", tenant="c1", subject="42")
+    assert "origin" not in event.to_dict()
+    stamped = replace(event, origin=Origin(request_id="r-1", ip="203.0.113.9"))
+    assert stamped.to_dict()["origin"] == {"request_id": "r-1", "ip": "203.0.113.9"}
+    assert Event.from_json(stamped.to_json()) == stamped
+
+
+def test_an_origin_that_names_nothing_reads_as_none() -> None:
+    raw = Event.new(type="course.created", source="courses", subject="42").to_dict()
+    raw["origin"] = {"ip": None}
+    assert Event.from_json(json.dumps(raw)).origin is None
+    raw["origin"] = "203.0.113.9"
+    with pytest.raises(EventDecodeError, match="origin"):
+        Event.from_json(json.dumps(raw))
