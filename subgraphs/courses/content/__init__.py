@@ -7,5 +7,6 @@
   and prerequisites.
 * :mod:`.items` — page and link items, changes, ordering, publishing, completion.
 * :mod:`.files` — upload targets for files, attaching uploaded objects, downloads.
+* :mod:`.objects` — deleting the stored objects of deleted file items, after the commit.
 * :mod:`.viewing` — the modules and items a viewer may see, with locks.
 """

@@ -22,6 +22,7 @@ from subgraphs.courses import events
 from subgraphs.courses.content._guard import managed_item, managed_module
 from subgraphs.courses.content.models import URL_LENGTH, ContentStatus, ItemKind, ModuleItem
 from subgraphs.courses.content.modules import MAX_LIST
+from subgraphs.courses.content.objects import Deleted, released_keys
 from subgraphs.courses.errors import CoursesErrorCode
 from subgraphs.courses.validation import normalize_name
 
@@ -215,13 +216,22 @@ async def delete_item(
     actor: Principal,
     item_id: str,
     on_commit: events.OnCommit | None = None,
-) -> str:
-    """Delete an item and its completions; returns its id.
+) -> Deleted:
+    """Delete an item and its completions; returns its id and, for a file item, its
+    stored object unless another item of the course points at it too.
 
-    A file item's stored object is kept (it may be referenced by the
-    event's consumers, such as an audit trail); only the item goes.
+    The object is not touched here: delete it once the transaction has
+    committed (:func:`~subgraphs.courses.content.objects.delete_released`).
     """
     item, managed = await managed_item(session, actor=actor, item_id=item_id)
+    keys: tuple[str, ...] = ()
+    if item.file_key is not None:
+        keys = await released_keys(
+            session,
+            course_id=managed.module.course_id,
+            module_id=item.module_id,
+            item_id=item.id,
+        )
     await session.delete(item)
     await session.flush()
     await events.publish(
@@ -233,7 +243,7 @@ async def delete_item(
         data={"course_id": managed.module.course_id, "module_id": item.module_id},
         on_commit=on_commit,
     )
-    return item.id
+    return Deleted(id=item.id, object_keys=keys)
 
 
 async def set_item_published(

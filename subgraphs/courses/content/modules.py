@@ -29,6 +29,7 @@ from subgraphs.courses.content.models import (
     ModulePrerequisite,
     ModuleSection,
 )
+from subgraphs.courses.content.objects import Deleted, released_keys
 from subgraphs.courses.errors import CoursesErrorCode
 from subgraphs.courses.validation import normalize_name
 
@@ -162,12 +163,17 @@ async def delete_module(
     actor: Principal,
     module_id: str,
     on_commit: events.OnCommit | None = None,
-) -> str:
+) -> Deleted:
     """Delete a module with its items, visibility, prerequisites and completions.
 
-    Modules that required it no longer do. Returns the deleted module's id.
+    Modules that required it no longer do. Returns the deleted module's id and
+    the stored objects of its file items that no other item of the course
+    points at; they are not touched here: delete them once the transaction
+    has committed (:func:`~subgraphs.courses.content.objects.delete_released`).
+    The module row is locked first, so no item is added to it meanwhile.
     """
-    module = (await managed_module(session, actor=actor, module_id=module_id)).module
+    module = (await managed_module(session, actor=actor, module_id=module_id, lock=True)).module
+    keys = await released_keys(session, course_id=module.course_id, module_id=module.id)
     await session.execute(
         delete(ModulePrerequisite).where(
             (ModulePrerequisite.module_id == module.id)
@@ -185,7 +191,7 @@ async def delete_module(
         data={"course_id": module.course_id},
         on_commit=on_commit,
     )
-    return module.id
+    return Deleted(id=module.id, object_keys=keys)
 
 
 async def reorder_modules(

@@ -26,7 +26,7 @@ from shared.graphql import (
     permission_field_description,
     require_principal,
 )
-from subgraphs.courses.content import access, modules, viewing
+from subgraphs.courses.content import access, modules, objects, viewing
 from subgraphs.courses.content.models import CourseModule
 from subgraphs.courses.schema._api import CoursesApi, api_of
 from subgraphs.courses.schema._mutation import run
@@ -246,10 +246,12 @@ class Mutation:
         target = module_id(input.id)
 
         async def delete() -> strawberry.ID:
-            await api.in_transaction(
+            await objects.delete_released(
+                api.database,
+                api.storage,
                 lambda session: modules.delete_module(
                     session, actor=principal, module_id=target, on_commit=api.notify_outbox
-                )
+                ),
             )
             return input.id
 

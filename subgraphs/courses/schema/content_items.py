@@ -28,7 +28,7 @@ from shared.graphql import (
     require_principal,
 )
 from shared.graphql.uploads import UploadTarget
-from subgraphs.courses.content import access, files, items, progress, viewing
+from subgraphs.courses.content import access, files, items, objects, progress, viewing
 from subgraphs.courses.content import models as content
 from subgraphs.courses.errors import CoursesErrorCode
 from subgraphs.courses.schema._api import CoursesApi, api_of
@@ -269,10 +269,12 @@ class Mutation:
         target = _item_id(input.id)
 
         async def delete() -> strawberry.ID:
-            await api.in_transaction(
+            await objects.delete_released(
+                api.database,
+                api.storage,
                 lambda session: items.delete_item(
                     session, actor=principal, item_id=target, on_commit=api.notify_outbox
-                )
+                ),
             )
             return input.id
 

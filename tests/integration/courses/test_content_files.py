@@ -8,6 +8,7 @@ and PostgreSQL. Uploads and downloads go over HTTP as a client's would.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,15 +20,21 @@ from starlette.applications import Starlette
 from shared.config import Settings
 from shared.db import Database, create_database
 from shared.errors import DomainError, NotFoundError, PermissionDenied
-from shared.storage import LocalObjectStore, ObjectStore, UploadTicket, create_object_store
+from shared.storage import (
+    LocalObjectStore,
+    ObjectNotFound,
+    ObjectStore,
+    UploadTicket,
+    create_object_store,
+)
 from shared.storage import storage_routes as local_storage_routes
-from subgraphs.courses.content import files, items, modules
+from subgraphs.courses.content import files, items, modules, objects
 from subgraphs.courses.content.models import ItemKind, ModuleItem
 from subgraphs.courses.errors import CoursesErrorCode
 from subgraphs.courses.models import new_id
 from tests.factories.courses import outbox_events
 from tests.integration.courses.conftest import courses_migrations
-from tests.integration.courses.graphql_app import CoursesApp, courses_app, gid
+from tests.integration.courses.graphql_app import CoursesApp, courses_app, error_codes, gid
 from tests.integration.courses.test_content import World, count, make_world
 
 __all__ = ["courses_app"]
@@ -253,6 +260,123 @@ async def test_downloads_follow_what_the_reader_sees(harness: Harness) -> None:
     assert (await download(world.teacher_a, item.id)).url
 
 
+async def attach_to(h: Harness, module_id: str, key: str) -> ModuleItem:
+    """Attach ``key`` to ``module_id`` as the head."""
+    async with h.database.transaction() as session:
+        return await files.attach_file(
+            session,
+            actor=h.world.head,
+            store=h.store,
+            module_id=module_id,
+            object_key=key,
+            file_name="notes.pdf",
+        )
+
+
+async def stored(store: ObjectStore, key: str) -> bool:
+    """Whether ``key`` can still be read from ``store``."""
+    try:
+        await store.get(key)
+    except ObjectNotFound:
+        return False
+    return True
+
+
+async def test_deleting_file_items_and_modules_deletes_their_objects(harness: Harness) -> None:
+    # given module M with files x and y, and module N with z and the same upload as y
+    h = harness
+    async with h.database.transaction() as session:
+        other = await modules.create_module(
+            session, actor=h.world.head, course_id=h.world.course.id, title="More"
+        )
+    kx, ky, kz = await upload(h), await upload(h), await upload(h)
+    x = await attach_to(h, h.module_id, kx)
+    await attach_to(h, h.module_id, ky)
+    await attach_to(h, other.id, ky)
+    await attach_to(h, other.id, kz)
+
+    async def delete_released(work: Any) -> objects.Deleted:
+        return await objects.delete_released(h.database, h.store, work)
+
+    # when item x is deleted
+    gone_x = await delete_released(
+        lambda session: items.delete_item(session, actor=h.world.head, item_id=x.id)
+    )
+    # then its object is deleted from storage, the others stay
+    assert gone_x == objects.Deleted(id=x.id, object_keys=(kx,))
+    assert [await stored(h.store, key) for key in (kx, ky, kz)] == [False, True, True]
+    # when module M is deleted, y's upload stays for module N's item
+    gone_m = await delete_released(
+        lambda session: modules.delete_module(session, actor=h.world.head, module_id=h.module_id)
+    )
+    assert gone_m.object_keys == ()
+    assert [await stored(h.store, key) for key in (ky, kz)] == [True, True]
+    # and when module N is deleted, both of its objects go
+    gone_n = await delete_released(
+        lambda session: modules.delete_module(session, actor=h.world.head, module_id=other.id)
+    )
+    assert gone_n.object_keys == tuple(sorted((ky, kz)))
+    assert [await stored(h.store, key) for key in (ky, kz)] == [False, False]
+    assert await count(h.database, ModuleItem) == 0
+
+
+async def test_a_deletion_that_does_not_commit_keeps_the_file(harness: Harness) -> None:
+    # given a file item in module M
+    h = harness
+    key = await upload(h)
+    item = await attach(h, key)
+
+    async def then_fail(deletion: Any) -> objects.Deleted:
+        await deletion
+        raise RuntimeError("the transaction fails after the deletion")
+
+    # when deleting the item, then the module, fails before the transaction commits
+    with pytest.raises(RuntimeError):
+        await objects.delete_released(
+            h.database,
+            h.store,
+            lambda session: then_fail(
+                items.delete_item(session, actor=h.world.head, item_id=item.id)
+            ),
+        )
+    with pytest.raises(RuntimeError):
+        await objects.delete_released(
+            h.database,
+            h.store,
+            lambda session: then_fail(
+                modules.delete_module(session, actor=h.world.head, module_id=h.module_id)
+            ),
+        )
+    # then the item and its file are both still there
+    assert await count(h.database, ModuleItem) == 1
+    assert await h.store.get(key) == PDF
+
+
+async def test_a_store_failing_to_delete_is_logged_not_raised(
+    harness: Harness, s3_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given a file item, and a store whose bucket does not exist
+    h = harness
+    item = await attach(h, await upload(h))
+    broken = create_object_store(s3_settings.with_overrides(s3_bucket=f"lmstest-gone-{new_id()}"))
+    # when the item is deleted with that store
+    try:
+        with caplog.at_level(logging.WARNING, logger=objects.__name__):
+            deleted = await objects.delete_released(
+                h.database,
+                broken,
+                lambda session: items.delete_item(session, actor=h.world.head, item_id=item.id),
+            )
+    finally:
+        await broken.close()
+    # then the item is gone, and the object left over is logged
+    assert deleted.object_keys == (item.file_key,)
+    assert await count(h.database, ModuleItem) == 0
+    [record] = [r for r in caplog.records if r.name == objects.__name__]
+    assert record.levelno == logging.WARNING
+    assert str(item.file_key) in record.getMessage()
+
+
 # -- the same flow through GraphQL ----------------------------------------------------------
 UPLOAD_CREATE = """
 mutation($input: ContentFileUploadCreateInput!) {
@@ -352,3 +476,61 @@ async def test_a_teacher_uploads_and_a_student_downloads_over_graphql(
         "item": None,
         "errors": [{"field": "objectKey", "code": "FILE_NOT_UPLOADED"}],
     }
+
+
+ITEM_DELETE = """
+mutation($id: ID!) { moduleItemDelete(input: {id: $id}) { deletedId errors { field code } } }
+"""
+MODULE_DELETE = """
+mutation($id: ID!) { moduleDelete(input: {id: $id}) { deletedId errors { field code } } }
+"""
+
+
+async def test_deleting_over_graphql_deletes_the_stored_files(courses_app: CoursesApp) -> None:
+    # given a module of section A with two file items uploaded to the app's store
+    service = courses_app.service
+    store = service.platform.storage
+    world = await make_world(service.database)
+    async with service.database.transaction() as session:
+        module = await modules.create_module(
+            session, actor=world.teacher_a, course_id=world.course.id, title="Slides"
+        )
+    keys, item_ids = [], []
+    for name in ("one.pdf", "two.pdf"):
+        async with service.database.session() as session:
+            target = await files.create_file_upload(
+                session,
+                actor=world.teacher_a,
+                store=store,
+                module_id=module.id,
+                file_name=name,
+                content_type="application/pdf",
+                size=len(PDF),
+            )
+        await store.put(target.object_key, PDF, content_type="application/pdf")
+        async with service.database.transaction() as session:
+            item = await files.attach_file(
+                session,
+                actor=world.teacher_a,
+                store=store,
+                module_id=module.id,
+                object_key=target.object_key,
+                file_name=name,
+            )
+        keys.append(target.object_key)
+        item_ids.append(gid("ModuleItem", item.id))
+    # when a student tries to delete the first item, then its teacher deletes it
+    refused = await courses_app.post(ITEM_DELETE, {"id": item_ids[0]}, as_=world.student_a)
+    kept = await stored(store, keys[0])
+    deleted = await courses_app.data(ITEM_DELETE, {"id": item_ids[0]}, as_=world.teacher_a)
+    # then the refusal kept the file, the deletion removed it, and the second file stays
+    assert error_codes(refused) == ["FORBIDDEN"]
+    assert kept
+    assert deleted["moduleItemDelete"] == {"deletedId": item_ids[0], "errors": []}
+    assert [await stored(store, key) for key in keys] == [False, True]
+    # and when the teacher deletes the module, its remaining file goes too
+    gone = await courses_app.data(
+        MODULE_DELETE, {"id": gid("Module", module.id)}, as_=world.teacher_a
+    )
+    assert gone["moduleDelete"]["errors"] == []
+    assert not await stored(store, keys[1])
