@@ -13,9 +13,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, validates
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from shared.db import TimestampMixin, service_metadata
 from shared.events import outbox_table, processed_events_table
@@ -80,6 +83,27 @@ class ProfileStatus(StrEnum):
     DEACTIVATED = "deactivated"
 
 
+class _json_array(FunctionElement[Any]):
+    """The aggregate of a column as a JSON array: ``json_agg`` / SQLite's ``json_group_array``.
+
+    ``NULL`` on PostgreSQL when there are no rows, ``[]`` on SQLite.
+    """
+
+    type = JSON()
+    inherit_cache = True
+    name = "json_array"
+
+
+@compiles(_json_array)
+def _json_array_default(element: _json_array, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_group_array({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_json_array, "postgresql")
+def _json_array_postgresql(element: _json_array, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_agg({compiler.process(element.clauses, **kw)})"
+
+
 def _choice(enum: type[StrEnum], name: str) -> SAEnum:
     """A short string column restricted to ``enum``'s values by a named CHECK constraint."""
     return SAEnum(
@@ -99,6 +123,18 @@ def _visibility(name: str, default: Visibility) -> Mapped[Visibility]:
 
 def _when(*, nullable: bool = True, **kwargs: Any) -> Mapped[Any]:
     return mapped_column(DateTime(timezone=True), nullable=nullable, **kwargs)
+
+
+class ProfileRole(Base):
+    """A role key a person holds, copied from identity's ``user.invited`` and ``role.changed``."""
+
+    __tablename__ = "profile_role"
+    __table_args__ = (Index("ix_profile_role_role_key", "role_key"),)
+
+    user_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("profile.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    role_key: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class Profile(TimestampMixin, Base):
@@ -143,23 +179,27 @@ class Profile(TimestampMixin, Base):
     website: Mapped[str | None] = mapped_column(String(300))
     website_visibility: Mapped[Visibility] = _visibility("website_visibility", Visibility.COLLEGE)
     deactivated_at: Mapped[datetime | None] = _when()
+    role_keys: Mapped[list[str] | None] = column_property(
+        select(_json_array(ProfileRole.role_key))
+        .where(ProfileRole.user_id == user_id)
+        .correlate_except(ProfileRole)
+        .scalar_subquery(),
+        expire_on_flush=False,
+    )
+    """The :class:`ProfileRole` keys, in no order (``None`` or ``[]`` for none; sort them).
+
+    Read-only, loaded with the row by a correlated subquery (an index
+    lookup on ``profile_role``'s key): every ``select(Profile)`` brings the
+    roles in the same statement, so a page of people or a batch of
+    references needs no second query. Kept as loaded through flushes:
+    :func:`~subgraphs.users.profiles._set_roles` writes the rows, and the
+    next read shows them.
+    """
 
     @validates("display_name")
     def _keep_sort_name(self, _key: str, value: str) -> str:
         self.sort_name = sort_name(value)
         return value
-
-
-class ProfileRole(Base):
-    """A role key a person holds, copied from identity's ``user.invited`` and ``role.changed``."""
-
-    __tablename__ = "profile_role"
-    __table_args__ = (Index("ix_profile_role_role_key", "role_key"),)
-
-    user_id: Mapped[str] = mapped_column(
-        String(ID_LENGTH), ForeignKey("profile.user_id", ondelete="CASCADE"), primary_key=True
-    )
-    role_key: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class Preferences(TimestampMixin, Base):

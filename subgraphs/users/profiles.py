@@ -116,6 +116,8 @@ class ProfileView:
     avatar_width: int | None = None
     avatar_height: int | None = None
     batch_id: str | None = None
+    roles: tuple[str, ...] = ()
+    """The role keys the person holds (sorted), shown to whoever sees the profile."""
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -147,6 +149,7 @@ def _view(profile: Profile, level: ViewerLevel, *, show_visibility: bool) -> Pro
         avatar_width=profile.avatar_width if profile.avatar_key else None,
         avatar_height=profile.avatar_height if profile.avatar_key else None,
         batch_id=profile.batch_id,
+        roles=tuple(sorted(profile.role_keys or ())),
         created_at=profile.created_at,
         updated_at=profile.updated_at,
     )

@@ -136,6 +136,11 @@ class Profile:
         description="Staff or student; null when identity has not said."
     )
     status: ProfileStatus = strawberry.field(description="Invited, active or deactivated.")
+    roles: list[str] = strawberry.field(
+        description="The role keys the person holds in the college (`teacher`, `student`, "
+        "`college-admin`...), sorted; empty when none. Shown to whoever may see the profile. "
+        "A copy of identity's roles, updated when its `role.changed` event arrives."
+    )
     phone: str | None = strawberry.field(description="Phone number, if the viewer may see it.")
     office: str | None = strawberry.field(description="Office, if the viewer may see it.")
     pronouns: str | None = strawberry.field(description="Pronouns, if the viewer may see them.")
@@ -156,6 +161,7 @@ class Profile:
             bio=view.bio,
             kind=view.kind,
             status=view.status,
+            roles=list(view.roles),
             phone=view.phone,
             office=view.office,
             pronouns=view.pronouns,

@@ -142,6 +142,12 @@ async def test_a_role_removed_drops_the_person_from_the_role_filter(
     assert after["data"]["people"]["nodes"] == []
     head = await users_app.post(people, {"roles": ["department-head"]}, token=token)
     assert head["data"]["people"]["nodes"] == [{"displayName": "Tom Teacher"}]
+    # and the teacher's profile shows the keys now held
+    profile = """query($id: ID!) { profile(userId: $id) { roles } }"""
+    shown = await users_app.post(
+        profile, {"id": to_global_id("User", world.teacher_a.user_id)}, token=token
+    )
+    assert shown["data"]["profile"] == {"roles": ["department-head"]}
 
 
 async def test_purge_removes_the_profile_and_its_roles(users_app: UsersApp, world: World) -> None:

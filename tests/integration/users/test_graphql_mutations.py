@@ -27,7 +27,7 @@ __all__ = ["users_app", "world"]
 UPDATE = """
 mutation($input: ProfileUpdateInput!) {
   profileUpdate(input: $input) {
-    profile { displayName bio phone website contactVisibility { phone } }
+    profile { displayName bio phone website roles contactVisibility { phone } }
     errors { field code message }
   }
 }
@@ -73,6 +73,7 @@ async def test_a_person_updates_their_own_profile(users_app: UsersApp, world: Wo
     payload = body["data"]["profileUpdate"]
     assert payload["errors"] == []
     assert payload["profile"]["bio"] == "Likes maths."
+    assert payload["profile"]["roles"] == ["student"]
     assert (payload["profile"]["website"], payload["profile"]["phone"]) == (
         None,
         "+1 555 0100 22",

@@ -169,3 +169,76 @@ async def test_entity_profiles_cost_one_statement_for_2_or_20_people(
         selects_for[count] = len(statements)
     # and the profiles, with the teacher's own, were read in one statement either way
     assert selects_for == {2: 1, 20: 1}
+
+
+ROLES_OF = """
+query($id: ID!) { profile(userId: $id) { displayName roles } }
+"""
+MY_ROLES = "query { myProfile { roles } }"
+ENTITY_ROLES = """
+query($reps: [_Any!]!) {
+  _entities(representations: $reps) { ... on User { profile { displayName roles } } }
+}
+"""
+
+
+async def test_roles_are_shown_sorted_to_whoever_sees_the_profile(
+    users_app: UsersApp, world: World
+) -> None:
+    # given a teacher who also heads a department and runs the college, and someone with no role
+    async with users_app.service.database.transaction() as session:
+        head = await add_profile(
+            session, display_name="Hana Head", roles=("teacher", "department-head", "college-admin")
+        )
+        roleless = await add_profile(session, display_name="Nora None")
+    everyone_sees = ["college-admin", "department-head", "teacher"]
+    # when the person reads their own profile, then their role keys are there, sorted
+    own = await users_app.post(MY_ROLES, token=users_app.token_for(head))
+    assert own["data"]["myProfile"] == {"roles": everyone_sees}
+    # and staff, a student and an editor of the college see the same keys
+    for viewer in ("teacher_a", "classmate_a", "admin_a"):
+        body = await users_app.post(ROLES_OF, {"id": user_gid(head)}, token=world.tokens[viewer])
+        assert body["data"]["profile"]["roles"] == everyone_sees, viewer
+    # and a person with no role shows an empty list
+    body = await users_app.post(ROLES_OF, {"id": user_gid(roleless)}, token=world.tokens["admin_a"])
+    assert body["data"]["profile"]["roles"] == []
+    # and through _entities: the college sees the keys, another college sees no profile
+    reps = [{"__typename": "User", "id": user_gid(p)} for p in (head, world.student_a)]
+    mine = await users_app.post(ENTITY_ROLES, {"reps": reps}, token=world.tokens["classmate_a"])
+    assert [e["profile"]["roles"] for e in mine["data"]["_entities"]] == [
+        everyone_sees,
+        ["student"],
+    ]
+    other = await users_app.post(ENTITY_ROLES, {"reps": reps}, token=world.tokens["student_b"])
+    assert other["data"]["_entities"] == [{"profile": None}, {"profile": None}]
+    # and someone of another college asking directly is told the profile does not exist
+    body = await users_app.post(ROLES_OF, {"id": user_gid(head)}, token=world.tokens["student_b"])
+    assert error_codes(body) == ["NOT_FOUND"]
+
+
+async def test_entity_roles_of_50_people_cost_the_same_one_statement(
+    users_app: UsersApp, world: World
+) -> None:
+    # given 50 more people of the college, each holding two or three roles
+    async with users_app.service.database.transaction() as session:
+        people = [
+            await add_profile(
+                session, roles=("student", f"club-{i % 5}", *(("tutor",) if i % 2 else ()))
+            )
+            for i in range(50)
+        ]
+    reps = [{"__typename": "User", "id": user_gid(p)} for p in people]
+    counted: dict[str, int] = {}
+    for name, query in (("without roles", ENTITY_PROFILES), ("with roles", ENTITY_ROLES)):
+        # when a teacher resolves their profiles through _entities, roles selected or not
+        with statements_on(users_app.service.database) as statements:
+            body = await users_app.post(query, {"reps": reps}, token=world.tokens["teacher_a"])
+        assert "errors" not in body, body["errors"]
+        counted[name] = len(statements)
+    # then every person's sorted roles came back
+    roles = [entity["profile"]["roles"] for entity in body["data"]["_entities"]]
+    assert roles == [
+        sorted(["student", f"club-{i % 5}", *(["tutor"] if i % 2 else [])]) for i in range(50)
+    ]
+    # and the roles cost no statement: one in all, either way
+    assert counted == {"without roles": 1, "with roles": 1}

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from shared.graphql import to_global_id
 from subgraphs.users.models import Profile, ProfileKind, ProfileStatus
 from tests.factories.identity import super_admin
+from tests.fixtures.statements import statements_on
 from tests.integration.users.graphql_app import (
     COLLEGE_A,
     COLLEGE_B,
@@ -242,3 +243,34 @@ async def test_refusals(users_app: UsersApp, world: World) -> None:
     assert _domain_codes(many_roles) == [("BAD_USER_INPUT", "TOO_MANY_ROLES")]
     huge = await users_app.post(PEOPLE, {"first": 101}, token=token)
     assert error_codes(huge) == ["BAD_USER_INPUT"]
+
+
+async def test_a_page_of_people_shows_their_roles_without_more_statements(
+    users_app: UsersApp, world: World
+) -> None:
+    # given 60 more people, each with two roles, and the world's people (one role each)
+    async with users_app.service.database.transaction() as session:
+        for i in range(60):
+            await add_profile(session, display_name=f"Member {i:02}", roles=("student", "member"))
+    listing = """query($withRoles: Boolean!) {
+      people(first: 100) { totalCount nodes { displayName roles @include(if: $withRoles) } }
+    }"""
+    counted: dict[bool, int] = {}
+    for with_roles in (False, True):
+        # when a teacher lists a page of 64 people, with and without their roles
+        with statements_on(users_app.service.database) as statements:
+            body = await users_app.post(
+                listing, {"withRoles": with_roles}, token=world.tokens["teacher_a"]
+            )
+        assert "errors" not in body, body["errors"]
+        counted[with_roles] = len(statements)
+    # then each person's role keys come back sorted
+    page = body["data"]["people"]
+    assert page["totalCount"] == 64
+    roles = {node["displayName"]: node["roles"] for node in page["nodes"]}
+    assert roles["Member 07"] == ["member", "student"]
+    assert (roles["Ada Admin"], roles["Tom Teacher"]) == (["college-admin"], ["teacher"])
+    assert len(roles) == 64
+    # and showing them costs no statement more than the list itself: the viewer's own
+    # profile, the page and its total count
+    assert counted == {False: 3, True: 3}
