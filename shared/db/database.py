@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -19,7 +21,17 @@ from sqlalchemy.ext.asyncio import (
 
 from shared.config import Settings
 
-__all__ = ["Database", "DatabaseUnavailable", "create_database"]
+__all__ = ["PING_IDLE_AFTER", "Database", "DatabaseUnavailable", "create_database"]
+
+PING_IDLE_AFTER = 1.0
+"""Seconds a pooled PostgreSQL connection may rest before it is tested on checkout.
+
+A connection handed back to the pool a moment ago is taken again as it is; one
+that rested longer is pinged first, and replaced when the ping fails (the
+server restarted, a proxy dropped it). SQLAlchemy's ``pool_pre_ping`` pings on
+every checkout, which on asyncpg costs three round trips (BEGIN, the ping,
+ROLLBACK) before each session's first statement.
+"""
 
 
 class DatabaseUnavailable(Exception):
@@ -41,11 +53,14 @@ class Database:
         schema: str | None = None,
         echo: bool = False,
         pool_size: int = 10,
+        ping_idle_after: float = PING_IDLE_AFTER,
     ) -> None:
         self.service = service
         self.url = url
         self.schema = schema
-        self.engine: AsyncEngine = _make_engine(url, schema, echo=echo, pool_size=pool_size)
+        self.engine: AsyncEngine = _make_engine(
+            url, schema, echo=echo, pool_size=pool_size, ping_idle_after=ping_idle_after
+        )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -151,7 +166,9 @@ def create_database(settings: Settings, service: str) -> Database:
     )
 
 
-def _make_engine(url: URL, schema: str | None, *, echo: bool, pool_size: int) -> AsyncEngine:
+def _make_engine(
+    url: URL, schema: str | None, *, echo: bool, pool_size: int, ping_idle_after: float
+) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
 
@@ -168,14 +185,41 @@ def _make_engine(url: URL, schema: str | None, *, echo: bool, pool_size: int) ->
     connect_args: dict[str, Any] = {}
     if schema is not None:
         connect_args["server_settings"] = {"search_path": f"{schema},public"}
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         echo=echo,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
         connect_args=connect_args,
     )
+    _ping_rested_connections(engine, ping_idle_after)
+    return engine
+
+
+def _ping_rested_connections(engine: AsyncEngine, after: float) -> None:
+    """Test a pooled connection on checkout when it rested over ``after`` seconds.
+
+    A failed ping raises :class:`DisconnectionError`, on which the pool
+    discards the connection and checks out another (a fresh one when every
+    pooled connection is gone), as ``pool_pre_ping`` does.
+    """
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _rested_since(_dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _ping_if_rested(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        checked_in_at = record.info.get("checked_in_at")
+        if checked_in_at is None or time.monotonic() - checked_in_at < after:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError(f"pooled connection failed its ping: {exc}") from exc
+        if not alive:
+            raise DisconnectionError("pooled connection failed its ping")
 
 
 async def _create_pg_database(url: URL) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
-from sqlalchemy import String, select
+from sqlalchemy import String, select, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.config import Settings
 from shared.db import DatabaseUnavailable, create_database, service_metadata
+from shared.db.database import PING_IDLE_AFTER
 from shared.db.migrations import Migrations
 
 
@@ -92,3 +94,28 @@ async def test_unreachable_database_names_the_setting(sqlite_settings: Settings)
     with pytest.raises(DatabaseUnavailable, match="LMS_DATABASE_URL"):
         await db.ping()
     await db.dispose()
+
+
+async def test_a_pooled_connection_the_server_dropped_is_replaced(
+    postgres_settings: Settings,
+) -> None:
+    # given a PostgreSQL database whose pool holds one connection that rested
+    db = create_database(postgres_settings, "pinged")
+    await db.create()
+    try:
+        async with db.session() as session:
+            first_pid = await session.scalar(text("SELECT pg_backend_pid()"))
+        # when the server drops that connection while it rests in the pool
+        admin = create_database(postgres_settings, "pinged")
+        try:
+            async with admin.session() as session:
+                await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first_pid})
+        finally:
+            await admin.dispose()
+        await asyncio.sleep(PING_IDLE_AFTER + 0.2)
+        # then the next session works, on another connection
+        async with db.session() as session:
+            second_pid = await session.scalar(text("SELECT pg_backend_pid()"))
+        assert second_pid != first_pid
+    finally:
+        await db.drop()
