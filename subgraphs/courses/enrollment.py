@@ -11,11 +11,14 @@ Both functions need ``enrollment:manage`` and act only on sections of the
 actor's college (another college's section is "not found"). They lock the
 section row first (``SELECT ... FOR UPDATE`` on PostgreSQL), so concurrent
 enrolments into one section queue up and never exceed its capacity; SQLite
-(the embedded, one-process mode) lets one writer at a time in.
+(the embedded, one-process mode) lets one writer at a time in. A caller
+applying many rows (the CSV import) locks every section it will touch once,
+up front, with :func:`lock_sections`, and passes ``section_locked=True``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -42,6 +45,7 @@ __all__ = [
     "Placement",
     "drop_student",
     "enrol_student",
+    "lock_sections",
     "promote_waitlist",
     "seats_taken",
     "waitlist",
@@ -74,16 +78,50 @@ class DropResult:
     """User ids moved from the waitlist into seats, in waitlist order."""
 
 
-async def _locked_section(session: AsyncSession, actor: Principal, section_id: str) -> Section:
-    """The actor's college's section ``section_id``, its row locked until the transaction ends."""
+async def _locked_section(
+    session: AsyncSession, actor: Principal, section_id: str, *, locked: bool = False
+) -> Section:
+    """The actor's college's section ``section_id``, its row locked until the transaction ends.
+
+    ``locked``: the caller already holds the lock (:func:`lock_sections`), so the
+    section is taken from the session as that statement loaded it.
+    """
     tenancy.require_permission(actor, MANAGE)
-    section = await session.scalar(
+    if locked:
+        section = await session.get(Section, section_id)
+    else:
+        section = await session.scalar(
+            select(Section)
+            .where(Section.id == section_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    return tenancy.visible(actor, section, "section")
+
+
+async def lock_sections(
+    session: AsyncSession, *, actor: Principal, college_id: str, section_ids: Collection[str]
+) -> dict[str, Section]:
+    """Lock the rows of the college's sections among ``section_ids`` until the transaction
+    ends; the sections by id (ids of no section of the college left out).
+
+    One statement, locking in id order: two callers locking overlapping sets
+    take them in the same order, so neither holds a row the other waits for
+    (no deadlock). Take it in the outer transaction, not in a savepoint (on
+    PostgreSQL rolling a savepoint back releases the locks taken in it); then
+    pass ``section_locked=True`` to :func:`enrol_student` and :func:`drop_student`.
+    """
+    tenancy.require_permission(actor, MANAGE)
+    if not section_ids:
+        return {}
+    rows = await session.scalars(
         select(Section)
-        .where(Section.id == section_id)
+        .where(Section.id.in_(sorted(section_ids)), Section.college_id == college_id)
+        .order_by(Section.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    return tenancy.visible(actor, section, "section")
+    return {section.id: section for section in rows}
 
 
 async def _students(session: AsyncSession, section_id: str) -> int:
@@ -140,6 +178,7 @@ async def enrol_student(
     section_id: str,
     user_id: str,
     allow_waitlist: bool = True,
+    section_locked: bool = False,
     on_commit: events.OnCommit | None = None,
 ) -> EnrollmentResult:
     """Give ``user_id`` (an identity account id) a seat, or a place on the waitlist.
@@ -147,9 +186,10 @@ async def enrol_student(
     A section that is not open refuses (``SECTION_NOT_OPEN``); someone
     already in the section or on its waitlist is ``ALREADY_ENROLLED`` /
     ``ALREADY_WAITLISTED``. A full section waitlists the student, or refuses
-    with ``SECTION_FULL`` when ``allow_waitlist`` is false.
+    with ``SECTION_FULL`` when ``allow_waitlist`` is false. ``section_locked``: the
+    caller already holds the section's row lock (:func:`lock_sections`).
     """
-    section = await _locked_section(session, actor, section_id)
+    section = await _locked_section(session, actor, section_id, locked=section_locked)
     if section.status is not SectionStatus.OPEN:
         raise DomainError(
             CoursesErrorCode.SECTION_NOT_OPEN,
@@ -213,14 +253,17 @@ async def drop_student(
     actor: Principal,
     section_id: str,
     user_id: str,
+    section_locked: bool = False,
     on_commit: events.OnCommit | None = None,
 ) -> DropResult:
     """Take ``user_id`` out of the section's seats or waitlist (``NOT_ENROLLED`` if neither).
 
     Seats the drop frees go to the waitlist, first position first, in the
     same transaction (``enrollment.promoted``, history ``promoted``).
+    ``section_locked``: the caller already holds the section's row lock
+    (:func:`lock_sections`).
     """
-    section = await _locked_section(session, actor, section_id)
+    section = await _locked_section(session, actor, section_id, locked=section_locked)
     data = {"user_id": user_id, "course_id": section.course_id}
     member = await session.scalar(
         select(SectionMember).where(

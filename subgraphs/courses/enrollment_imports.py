@@ -7,7 +7,11 @@
    ``LMS_COURSES_IMPORT_MAX_ROWS`` data rows), checks every row and applies
    each valid one in its own savepoint, so a row that fails half-way leaves
    nothing behind while the other rows stand. It returns a report: counts,
-   and one line per row with its outcome.
+   and one line per row with its outcome. The sections the file names are
+   locked once, up front, in one statement ordered by id (in the outer
+   transaction, so a rolled-back row does not release them; two imports
+   take them in the same order, so they queue instead of deadlocking); the
+   rows then enrol and drop without locking again.
 
 Columns (header names are case-insensitive, other columns ignored):
 ``user_id`` and ``section_id`` (global ids or raw UUIDs), optional ``role``
@@ -266,10 +270,18 @@ def parse_id(value: str, type_name: str) -> str | None:
         return None
 
 
-async def _section(session: AsyncSession, college_id: str, value: str) -> Section:
+def _named_sections(records: list[tuple[int, dict[str, str]]]) -> set[str]:
+    """The section ids the rows name (cells that are no section id left out)."""
+    named = (parse_id(values.get("section_id", ""), "Section") for _line, values in records)
+    return {section_id for section_id in named if section_id is not None}
+
+
+def _section(locked: dict[str, Section], value: str) -> Section:
+    """The locked section a cell names: every section of the college the file names is
+    locked up front, so any other id is no section of the college."""
     local = parse_id(value, "Section")
-    section = await session.get(Section, local) if local else None
-    if section is None or section.college_id != college_id:
+    section = locked.get(local) if local else None
+    if section is None:
         raise _RowFailed(CoursesErrorCode.UNKNOWN_SECTION, "No such section in the college.")
     return section
 
@@ -277,11 +289,14 @@ async def _section(session: AsyncSession, college_id: str, value: str) -> Sectio
 async def _apply_row(
     session: AsyncSession,
     actor: Principal,
-    college_id: str,
+    locked: dict[str, Section],
     values: dict[str, str],
     on_commit: Callable[[], None] | None,
 ) -> tuple[Outcome, str, str]:
-    """Apply one row in the caller's savepoint: its outcome, user id and section id."""
+    """Apply one row in the caller's savepoint: its outcome, user id and section id.
+
+    ``locked``: the college's sections the file names, locked up front, by id.
+    """
     user_id = parse_id(values.get("user_id", ""), "User")
     if user_id is None:
         raise _RowFailed(CoursesErrorCode.INVALID_USER_ID, "`user_id` is not a person's id.")
@@ -294,16 +309,26 @@ async def _apply_row(
     action = _ACTIONS.get(values.get("action", "").lower() or "enrol")
     if action is None:
         raise _RowFailed(CoursesErrorCode.INVALID_ACTION, "`action` is enrol or drop.")
-    section = await _section(session, college_id, values.get("section_id", ""))
+    section = _section(locked, values.get("section_id", ""))
     if role is MemberRole.STUDENT and action == "enrol":
         placed = await enrollment.enrol_student(
-            session, actor=actor, section_id=section.id, user_id=user_id, on_commit=on_commit
+            session,
+            actor=actor,
+            section_id=section.id,
+            user_id=user_id,
+            section_locked=True,
+            on_commit=on_commit,
         )
         outcome = Outcome.ENROLLED if placed.placement is Placement.ENROLLED else Outcome.WAITLISTED
         return outcome, user_id, section.id
     if role is MemberRole.STUDENT:
         await enrollment.drop_student(
-            session, actor=actor, section_id=section.id, user_id=user_id, on_commit=on_commit
+            session,
+            actor=actor,
+            section_id=section.id,
+            user_id=user_id,
+            section_locked=True,
+            on_commit=on_commit,
         )
         return Outcome.DROPPED, user_id, section.id
     if action == "drop":
@@ -376,8 +401,16 @@ async def run_import(
             # SAVEPOINT would open (and its RELEASE commit) one of its own: begin it here.
             await session.execute(text("BEGIN IMMEDIATE"))
         try:
+            # Every section the file names, locked once in the outer transaction (a lock
+            # taken in a row's savepoint would go when that row rolls back), in id order.
+            locked = await enrollment.lock_sections(
+                session,
+                actor=actor,
+                college_id=target,
+                section_ids=_named_sections(records),
+            )
             for line, values in records:
-                report.rows.append(await _row(session, actor, target, line, values, notify))
+                report.rows.append(await _row(session, actor, locked, line, values, notify))
             if dry_run:
                 await transaction.rollback()
                 return report
@@ -405,7 +438,7 @@ async def run_import(
 async def _row(
     session: AsyncSession,
     actor: Principal,
-    college_id: str,
+    locked: dict[str, Section],
     line: int,
     values: dict[str, str],
     on_commit: Callable[[], None] | None,
@@ -414,7 +447,7 @@ async def _row(
     try:
         async with session.begin_nested():
             outcome, user_id, section_id = await _apply_row(
-                session, actor, college_id, values, on_commit
+                session, actor, locked, values, on_commit
             )
     except _RowFailed as exc:
         return RowReport(row=line, outcome=Outcome.FAILED, code=exc.code.value, message=exc.message)
