@@ -246,6 +246,16 @@ def _beyond(keys: Sequence[_Key], values: Sequence[Any], *, forward: bool) -> Co
     return or_(*clauses) if clauses else false()
 
 
+def _countable(base: Select[Any]) -> Select[Any]:
+    """``base`` selecting only a constant, to count its rows without computing its columns.
+
+    A select with DISTINCT or GROUP BY is counted as it is (its columns decide its rows).
+    """
+    if base._distinct or base._group_by_clauses:
+        return base.order_by(None)
+    return base.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None)
+
+
 async def paginate(
     session: AsyncSession,
     statement: Select[Any],
@@ -311,7 +321,7 @@ async def paginate(
         probe: Select[Any] = base.with_only_columns(literal_column("1"), maintain_column_froms=True)
         beyond_start = (await session.execute(probe.where(other_side).limit(1))).first() is not None
 
-    total = await session.scalar(select(func.count()).select_from(base.subquery()))
+    total = await session.scalar(select(func.count()).select_from(_countable(base).subquery()))
     return Page(
         nodes=nodes,
         cursors=cursors,
