@@ -18,14 +18,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
-from shared.errors import DomainError
+from shared.errors import DomainError, NotFoundError
 from subgraphs.courses import events, tenancy
 from subgraphs.courses.departments import department_of_college
 from subgraphs.courses.errors import CoursesErrorCode
-from subgraphs.courses.models import Course, CourseStatus
+from subgraphs.courses.models import Course, CourseStatus, Section, SectionMember
 from subgraphs.courses.validation import check_credits, normalize_code, normalize_name
 
-__all__ = ["create_course", "get_course", "list_courses", "update_course"]
+__all__ = [
+    "create_course",
+    "draft_readable",
+    "get_course",
+    "list_courses",
+    "sees_drafts",
+    "update_course",
+]
 
 CREATE = "course:create"
 UPDATE = "course:update"
@@ -120,10 +127,39 @@ async def create_course(
 
 
 async def get_course(session: AsyncSession, *, actor: Principal, course_id: str) -> Course:
-    """The course ``course_id`` of the actor's college; needs ``course:read``."""
+    """The course ``course_id`` of the actor's college; needs ``course:read``.
+
+    A draft is "not found" to those who do not make courses, unless they
+    are in one of its sections (:func:`draft_readable`).
+    """
     tenancy.require_permission(actor, READ)
     course = tenancy.visible(actor, await session.get(Course, course_id), "course")
+    if not await draft_readable(session, actor, course):
+        raise NotFoundError("No such course.")
     return course
+
+
+async def draft_readable(session: AsyncSession, actor: Principal, course: Course) -> bool:
+    """Whether ``actor`` may read ``course`` as far as its status goes.
+
+    Published and archived courses: yes. A draft is work in progress: for
+    those who make courses (:func:`sees_drafts`), and for the people of its
+    sections (a section opened before the course was published still shows
+    its course to its students and staff). One statement, for drafts only.
+    """
+    if course.status != CourseStatus.DRAFT or sees_drafts(actor):
+        return True
+    if actor.user_id is None:
+        return False
+    member = await session.scalar(
+        select(
+            exists()
+            .where(SectionMember.user_id == actor.user_id)
+            .where(SectionMember.section_id == Section.id)
+            .where(Section.course_id == course.id)
+        )
+    )
+    return bool(member)
 
 
 async def update_course(
@@ -202,8 +238,9 @@ def sees_drafts(actor: Principal) -> bool:
 
     A student's catalogue lists published and archived courses; a draft is
     work in progress of the people holding ``course:create`` or
-    ``course:update`` (teachers, department heads, college admins). A draft
-    read by its id (a section points at it) is still answered.
+    ``course:update`` (teachers, department heads, college admins). Read by
+    its id, a draft is shown to others only if they are in one of its
+    sections (:func:`draft_readable`).
     """
     return actor.is_superuser or actor.has(CREATE) or actor.has(UPDATE)
 

@@ -217,7 +217,10 @@ class Query:
             rows = (await session.scalars(statement)).all()
         return [Batch.from_model(row) for row in rows]
 
-    @_read_field("One course of the caller's college.")
+    @_read_field(
+        "One course of the caller's college. A draft is found only by those who make courses "
+        "(`course:create` or `course:update`) and by the people of its sections."
+    )
     async def course(
         self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="Its id.")]
     ) -> Course:

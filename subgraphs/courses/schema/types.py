@@ -31,7 +31,7 @@ from shared.graphql import (
     to_global_id,
     user_error_type,
 )
-from subgraphs.courses import models
+from subgraphs.courses import courses, models
 from subgraphs.courses.errors import CoursesErrorCode
 from subgraphs.courses.schema._access import may_read_class_list, may_read_memberships
 from subgraphs.courses.schema._api import api_of
@@ -299,11 +299,16 @@ class Course:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Course | None:
-        """The course, for holders of `course:read` in its college; else null."""
+        """The course, for holders of `course:read` in its college (a draft: for those who
+        make courses and the people of its sections); else null."""
         principal = require_principal(info)
         row = await course_by_id(info).load(local_id(id, "Course", "id"))
         if row is None or not _readable(principal, row.college_id):
             return None
+        if row.status == models.CourseStatus.DRAFT and not courses.sees_drafts(principal):
+            async with api_of(info).database.session() as session:
+                if not await courses.draft_readable(session, principal, row):
+                    return None
         return cls.from_model(row)
 
 

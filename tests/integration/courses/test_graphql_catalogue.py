@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from shared.auth.principal import Principal
-from subgraphs.courses.models import Batch, CourseStatus
+from subgraphs.courses.models import Batch, Course, CourseStatus, MemberRole, SectionMember
 from tests.factories.courses import make_course, make_department, make_section, make_term
 from tests.integration.courses.graphql_app import (
     Campus,
@@ -231,3 +231,35 @@ async def test_department_terms_and_batches_are_read(
     # and another college's admin sees no term and no batch of it
     other = await courses_app.data("{ terms { name } batches { name } }", as_=campus.admin_b)
     assert other == {"terms": [], "batches": []}
+
+
+async def test_a_draft_read_by_its_id_is_shown_only_to_its_makers_and_its_sections(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    # given a draft course with a section, one student in it and another not
+    async with courses_app.service.database.transaction() as session:
+        section = await make_section(session, college_id=campus.college_a)
+        course = await session.get(Course, section.course_id)
+        assert course is not None
+        course.status = CourseStatus.DRAFT
+        session.add(
+            SectionMember(
+                section_id=section.id, user_id=campus.student_a.user_id, role=MemberRole.STUDENT
+            )
+        )
+    course_id = gid("Course", section.course_id)
+    entity = """query($reps: [_Any!]!) { _entities(representations: $reps) {
+      ... on Course { code } } }"""
+    reps = {"reps": [{"__typename": "Course", "id": course_id}]}
+    # when the student outside its sections reads it by id, or as an entity
+    outside = await courses_app.post(COURSE, {"id": course_id}, as_=campus.student_a2)
+    outside_entity = await courses_app.data(entity, reps, as_=campus.student_a2)
+    # then it is not found, as if it did not exist
+    assert error_codes(outside) == ["NOT_FOUND"]
+    assert outside_entity["_entities"] == [None]
+    # and its own student, a teacher, and the college's admin read it
+    for reader in (campus.student_a, campus.teacher_a, campus.admin_a):
+        read = await courses_app.data(COURSE, {"id": course_id}, as_=reader)
+        assert read["course"]["sections"] == [{"code": section.code}]
+        as_entity = await courses_app.data(entity, reps, as_=reader)
+        assert as_entity["_entities"] == [{"code": read["course"]["code"]}]
