@@ -13,6 +13,12 @@ users); the clients run in worker processes of ten clients each
 round, and keeps them as test properties (``--junitxml``); it asserts
 answers, never speed. The clients run on the same machine: they share its
 cores with the server. Figures are in ``docs/courses.md``.
+
+All clients ask as the same student, so the gateway's deduplication
+(``LMS_GATEWAY_DEDUPLICATE``) lets concurrent identical subgraph requests
+share one answer. ``TIMETABLE_LOAD_DEDUPLICATE=false`` in the environment
+turns it off in the served process: every request then costs the server its
+full work, as 50 different students would.
 """
 
 from __future__ import annotations
@@ -114,6 +120,7 @@ async def served_dev(settings: Settings, log: Path) -> AsyncIterator[ServedDev]:
         LMS_DATABASE_BACKEND=settings.database_backend,
         LMS_DATABASE_URL=settings.database_url,
         LMS_LOG_LEVEL="WARNING",
+        LMS_GATEWAY_DEDUPLICATE=os.environ.get("TIMETABLE_LOAD_DEDUPLICATE", "true"),
     )
     port = _free_port()
     process = await asyncio.to_thread(_start_dev, env, port, log)
