@@ -42,6 +42,17 @@ __all__ = ["Mutation"]
 MAX_BATCH_STUDENTS = batch_members.MAX_STUDENTS
 
 
+COLLEGE_ID = (
+    "Global id of the college to create it in: for platform super-admins, who belong to no "
+    "college (FORBIDDEN for another college's people). Default: the caller's college."
+)
+
+
+def named_college(value: strawberry.ID | None) -> str | None:
+    """The college a super-admin names in an input's ``collegeId`` (``None``: the caller's)."""
+    return local_id(value, "College", "collegeId") if value is not None else None
+
+
 def _status(value: CourseStatus | None) -> models.CourseStatus | None:
     return models.CourseStatus(value.value) if value is not None else None
 
@@ -50,6 +61,7 @@ def _status(value: CourseStatus | None) -> models.CourseStatus | None:
 class DepartmentCreateInput:
     code: str = strawberry.field(description="Short code (upper-cased), new in the college.")
     name: str = strawberry.field(description="Name, 1 to 200 characters.")
+    college_id: strawberry.ID | None = strawberry.field(default=None, description=COLLEGE_ID)
 
 
 @strawberry.input(description="Changes to a department; omitted fields stay as they are.")
@@ -77,6 +89,7 @@ class CourseCreateInput:
     status: CourseStatus = strawberry.field(
         default=CourseStatus.DRAFT, description="DRAFT (the default), PUBLISHED or ARCHIVED."
     )
+    college_id: strawberry.ID | None = strawberry.field(default=None, description=COLLEGE_ID)
 
 
 @strawberry.input(description="Changes to a course; omitted fields stay as they are.")
@@ -107,6 +120,7 @@ class TermCreateInput:
     name: str = strawberry.field(description="Name, such as `Fall 2026`.")
     starts_on: date = strawberry.field(description="First day.")
     ends_on: date = strawberry.field(description="Last day, not before the first.")
+    college_id: strawberry.ID | None = strawberry.field(default=None, description=COLLEGE_ID)
 
 
 @strawberry.type(description="The term, or why not.")
@@ -122,6 +136,7 @@ class BatchCreateInput:
     department_id: strawberry.ID = strawberry.field(description="The `Department`.")
     name: str = strawberry.field(description="Name, such as `CSE 2026`.")
     intake_year: int = strawberry.field(description="Year the batch started (1900 to 2200).")
+    college_id: strawberry.ID | None = strawberry.field(default=None, description=COLLEGE_ID)
 
 
 @strawberry.type(description="The batch, or why not.")
@@ -158,7 +173,9 @@ class Mutation:
     @strawberry.mutation(  # type: ignore[untyped-decorator]
         permission_classes=[HasPermission(departments.MANAGE)],
         description=permission_field_description(
-            "Create a department of the caller's college.", departments.MANAGE
+            "Create a department of the caller's college (a super-admin names it with "
+            "`collegeId`).",
+            departments.MANAGE,
         ),
     )
     async def department_create(
@@ -172,6 +189,7 @@ class Mutation:
                 actor=principal,
                 code=input.code,
                 name=input.name,
+                college_id=named_college(input.college_id),
                 on_commit=api.notify_outbox,
             )
             return Department.from_model(row)
@@ -225,6 +243,7 @@ class Mutation:
                 credits=input.credits,
                 description=input.description,
                 status=models.CourseStatus(input.status.value),
+                college_id=named_college(input.college_id),
                 on_commit=api.notify_outbox,
             )
             return Course.from_model(row)
@@ -268,7 +287,8 @@ class Mutation:
     @strawberry.mutation(  # type: ignore[untyped-decorator]
         permission_classes=[HasPermission(terms.UPDATE)],
         description=permission_field_description(
-            "Create a term of the caller's college.", terms.UPDATE
+            "Create a term of the caller's college (a super-admin names it with `collegeId`).",
+            terms.UPDATE,
         ),
     )
     async def term_create(self, info: Info, input: TermCreateInput) -> TermCreatePayload:
@@ -281,6 +301,7 @@ class Mutation:
                 name=input.name,
                 starts_on=input.starts_on,
                 ends_on=input.ends_on,
+                college_id=named_college(input.college_id),
                 on_commit=api.notify_outbox,
             )
             return Term.from_model(row)
@@ -304,6 +325,7 @@ class Mutation:
                 department_id=department_id,
                 name=input.name,
                 intake_year=input.intake_year,
+                college_id=named_college(input.college_id),
                 on_commit=api.notify_outbox,
             )
             return Batch.from_model(row)

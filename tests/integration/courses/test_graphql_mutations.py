@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from shared.events import Event
 from subgraphs.courses.models import BatchMember, Course
 from tests.factories.courses import make_department, outbox_events
+from tests.factories.identity import super_admin
 from tests.integration.courses.graphql_app import (
     Campus,
     CoursesApp,
@@ -328,3 +329,105 @@ async def test_an_unknown_batch_or_bad_user_id_changes_nothing(
     assert bad["batchStudentsAssign"]["errors"] == [{"field": "userIds", "code": "INVALID_USER_ID"}]
     async with courses_app.service.database.session() as session:
         assert await session.scalar(select(func.count()).select_from(BatchMember)) == 0
+
+
+async def test_a_super_admin_sets_up_a_colleges_catalogue_by_naming_it(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    root = super_admin()
+    college = gid("College", campus.college_a)
+    # when the platform super-admin (of no college) creates a department, a term, a course
+    # and a batch, naming college A
+    department = await courses_app.data(
+        DEPARTMENT_CREATE,
+        {"input": {"code": "eee", "name": "Electrical", "collegeId": college}},
+        as_=root,
+    )
+    made = department["departmentCreate"]
+    assert made["errors"] == []
+    department_id = made["department"]["id"]
+    term = await courses_app.data(
+        TERM_CREATE,
+        {
+            "input": {
+                "name": "Fall",
+                "startsOn": "2027-08-01",
+                "endsOn": "2027-12-15",
+                "collegeId": college,
+            }
+        },
+        as_=root,
+    )
+    assert term["termCreate"]["errors"] == []
+    course = await courses_app.data(
+        COURSE_CREATE,
+        {
+            "input": {
+                "departmentId": department_id,
+                "code": "ee101",
+                "title": "Circuits",
+                "credits": "4",
+                "collegeId": college,
+            }
+        },
+        as_=root,
+    )
+    assert course["courseCreate"]["errors"] == []
+    batch = await courses_app.data(
+        BATCH_CREATE,
+        {
+            "input": {
+                "departmentId": department_id,
+                "name": "EEE 2027",
+                "intakeYear": 2027,
+                "collegeId": college,
+            }
+        },
+        as_=root,
+    )
+    assert batch["batchCreate"]["errors"] == []
+    # then they are college A's: its admin sees them, in its catalogue
+    listed = await courses_app.data(
+        "{ departments { code } courses { nodes { code department { code } } } }",
+        as_=campus.admin_a,
+    )
+    assert {"code": "EEE"} in listed["departments"]
+    assert {"code": "EE101", "department": {"code": "EEE"}} in listed["courses"]["nodes"]
+    async with courses_app.service.database.session() as session:
+        stored = await session.scalar(select(Course).where(Course.code == "EE101"))
+    assert stored is not None
+    assert stored.college_id == campus.college_a
+    # and a course in another college's department is refused, as an unknown department
+    other = await courses_app.data(
+        COURSE_CREATE,
+        {
+            "input": {
+                "departmentId": department_id,
+                "code": "EE102",
+                "title": "Signals",
+                "credits": "4",
+                "collegeId": gid("College", campus.college_b),
+            }
+        },
+        as_=root,
+    )
+    assert [e["code"] for e in other["courseCreate"]["errors"]] == ["UNKNOWN_DEPARTMENT"]
+
+
+async def test_naming_a_college_is_for_super_admins_and_needed_by_them(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    # when college A's admin names college B, or the super-admin names none
+    foreign = await courses_app.post(
+        DEPARTMENT_CREATE,
+        {"input": {"code": "X", "name": "X", "collegeId": gid("College", campus.college_b)}},
+        as_=campus.admin_a,
+    )
+    unnamed = await courses_app.post(
+        DEPARTMENT_CREATE, {"input": {"code": "X", "name": "X"}}, as_=super_admin()
+    )
+    # then the first is forbidden and the second asks for a college; nothing was made
+    assert error_codes(foreign) == ["FORBIDDEN"]
+    assert error_codes(unnamed) == ["BAD_USER_INPUT"]
+    listed = await courses_app.data("{ departments { code } }", as_=campus.admin_b)
+    assert {"code": "X"} not in listed["departments"]
