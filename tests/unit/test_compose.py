@@ -6,6 +6,7 @@ service registry and the settings class.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import shlex
 from collections.abc import Iterator, Mapping
@@ -17,6 +18,7 @@ import yaml
 
 from lms import services as service_registry
 from shared.config import Settings
+from shared.http import TrustedProxies
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "compose.yaml"
@@ -342,3 +344,25 @@ def test_identity_signs_with_persisted_keys_and_every_other_container_verifies_i
         assert Settings.load(environment_of(container)).jwks_url == jwks, name
     # and waits for identity before serving
     assert containers[GATEWAY]["depends_on"][IDENTITY]["condition"] == "service_healthy"
+
+
+def test_services_trust_only_the_gateway_to_tell_them_the_client(
+    compose: dict[str, Any], containers: dict[str, dict[str, Any]]
+) -> None:
+    # given the gateway's fixed address on the compose network
+    gateway = gateway_container(containers)
+    address = ipaddress.ip_address(gateway["networks"]["default"]["ipv4_address"])
+    [subnet] = compose["networks"]["default"]["ipam"]["config"]
+    network = ipaddress.ip_network(subnet["subnet"])
+    assert address in network
+    # then every service believes X-Forwarded-For from the gateway, and from no other
+    # container of the network (the host reaches published ports through its first address)
+    for name, container in platform_containers(containers).items():
+        trusted = TrustedProxies.parse(Settings.load(environment_of(container)).trusted_proxies)
+        assert trusted.trusts(address), name
+        assert not trusted.trusts(network[1]), name
+        assert not trusted.trusts(network[11]), name
+    # and the gateway, the edge, believes no one on that network
+    edge = TrustedProxies.parse(Settings.load(environment_of(gateway)).trusted_proxies)
+    assert not edge.trusts(network[1])
+    assert not edge.trusts(address)
