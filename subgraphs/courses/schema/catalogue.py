@@ -27,6 +27,7 @@ from subgraphs.courses import batch_members, courses, departments, models, terms
 from subgraphs.courses.schema._api import api_of
 from subgraphs.courses.schema._mutation import run
 from subgraphs.courses.schema.types import (
+    COLLEGE_ID,
     Batch,
     Course,
     CoursesError,
@@ -34,23 +35,13 @@ from subgraphs.courses.schema.types import (
     Department,
     Term,
     local_id,
+    named_college,
 )
 from subgraphs.courses.schema.user import User
 
 __all__ = ["Mutation"]
 
 MAX_BATCH_STUDENTS = batch_members.MAX_STUDENTS
-
-
-COLLEGE_ID = (
-    "Global id of the college to create it in: for platform super-admins, who belong to no "
-    "college (FORBIDDEN for another college's people). Default: the caller's college."
-)
-
-
-def named_college(value: strawberry.ID | None) -> str | None:
-    """The college a super-admin names in an input's ``collegeId`` (``None``: the caller's)."""
-    return local_id(value, "College", "collegeId") if value is not None else None
 
 
 def _status(value: CourseStatus | None) -> models.CourseStatus | None:
@@ -155,6 +146,7 @@ class BatchStudentsAssignInput:
     user_ids: list[strawberry.ID] = strawberry.field(
         description=f"The students (`User` ids), at most {MAX_BATCH_STUDENTS}."
     )
+    college_id: strawberry.ID | None = strawberry.field(default=None, description=COLLEGE_ID)
 
 
 @strawberry.type(description="The students whose batch changed, or why not.")
@@ -361,6 +353,7 @@ class Mutation:
                 actor=principal,
                 user_ids=user_ids,
                 batch_id=batch_id,
+                college_id=named_college(input.college_id),
                 on_commit=api.notify_outbox,
             )
             return [User.of(user_id) for user_id in changed]

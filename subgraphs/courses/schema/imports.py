@@ -32,7 +32,7 @@ from subgraphs.courses.enrollment_imports import ImportReport, Outcome
 from subgraphs.courses.errors import CoursesErrorCode
 from subgraphs.courses.schema._api import api_of
 from subgraphs.courses.schema._mutation import run
-from subgraphs.courses.schema.types import CoursesError, local_id
+from subgraphs.courses.schema.types import COLLEGE_ID, CoursesError, local_id, named_college
 
 __all__ = ["EnrollmentImportReport", "Mutation", "Query"]
 
@@ -59,6 +59,7 @@ class EnrollmentImportUploadCreateInput:
         description="Size of the file in bytes; above `LMS_COURSES_IMPORT_MAX_BYTES` (2 MiB "
         "by default) is IMPORT_FILE_TOO_LARGE."
     )
+    college_id: strawberry.ID | None = strawberry.field(default=None, description=COLLEGE_ID)
 
 
 @strawberry.type(description="The upload target, or why there is none.")
@@ -76,6 +77,7 @@ class EnrollmentImportInput:
         default=False,
         description="True: check and try every row, report, and write nothing.",
     )
+    college_id: strawberry.ID | None = strawberry.field(default=None, description=COLLEGE_ID)
 
 
 @strawberry.type(description="One row of an import: its line in the file and what became of it.")
@@ -174,6 +176,7 @@ class Mutation:
                 store=api.storage,
                 settings=api.settings,
                 size_bytes=input.size_bytes,
+                college_id=named_college(input.college_id),
             )
             return UploadTarget.of(upload.object_key, upload.ticket)
 
@@ -202,6 +205,7 @@ class Mutation:
                 settings=api.settings,
                 object_key=input.object_key,
                 dry_run=input.dry_run,
+                college_id=named_college(input.college_id),
                 on_commit=api.notify_outbox,
             )
             return EnrollmentImportReport.of(report)

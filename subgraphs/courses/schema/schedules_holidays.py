@@ -14,7 +14,7 @@ from subgraphs.courses.schedules._rules import SECTION_MANAGE
 from subgraphs.courses.schema._api import api_of
 from subgraphs.courses.schema._mutation import run
 from subgraphs.courses.schema.schedules_types import Holiday
-from subgraphs.courses.schema.types import CoursesError, local_id
+from subgraphs.courses.schema.types import COLLEGE_ID, CoursesError, local_id, named_college
 
 __all__ = [
     "HolidayCreateInput",
@@ -32,6 +32,7 @@ class HolidayCreateInput:
     ends_on: date | None = strawberry.field(
         default=None, description="Last day; default: `startsOn` (one day)."
     )
+    college_id: strawberry.ID | None = strawberry.field(default=None, description=COLLEGE_ID)
 
 
 @strawberry.input(description="The holiday to delete.")
@@ -82,6 +83,7 @@ class Mutation:
                 name=input.name,
                 starts_on=input.starts_on,
                 ends_on=input.ends_on,
+                college_id=named_college(input.college_id),
                 on_commit=api.notify_outbox,
             )
             return Holiday.from_model(row)

@@ -16,11 +16,13 @@ from subgraphs.courses import batch_members, models, sections
 from subgraphs.courses.schema._api import api_of
 from subgraphs.courses.schema._mutation import run
 from subgraphs.courses.schema.types import (
+    COLLEGE_ID,
     CoursesError,
     Section,
     SectionRole,
     SectionStatus,
     local_id,
+    named_college,
 )
 
 __all__ = ["Mutation"]
@@ -37,6 +39,7 @@ class SectionCreateInput:
     batch_id: strawberry.ID | None = strawberry.field(
         default=None, description="The `Batch` it is planned for, if any."
     )
+    college_id: strawberry.ID | None = strawberry.field(default=None, description=COLLEGE_ID)
 
 
 @strawberry.input(description="Changes to a section; omitted fields stay as they are.")
@@ -105,6 +108,7 @@ class Mutation:
                 code=input.code,
                 capacity=input.capacity,
                 batch_id=batch_id,
+                college_id=named_college(input.college_id),
                 on_commit=api.notify_outbox,
             )
             return Section.from_model(row)

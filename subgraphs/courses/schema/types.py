@@ -130,6 +130,17 @@ def local_id(value: strawberry.ID, type_name: str, field: str) -> str:
     return from_global_id(value, expected_type=type_name, field=field)
 
 
+COLLEGE_ID = (
+    "Global id of the college to act in: for platform super-admins, who belong to no "
+    "college (FORBIDDEN for another college's people). Default: the caller's college."
+)
+
+
+def named_college(value: strawberry.ID | None) -> str | None:
+    """The college a super-admin names in an input's ``collegeId`` (``None``: the caller's)."""
+    return local_id(value, "College", "collegeId") if value is not None else None
+
+
 def user_ref(user_id: str) -> User:
     """The ``User`` entity of an identity account id."""
     from subgraphs.courses.schema.user import User

@@ -386,6 +386,32 @@ async def test_a_super_admin_sets_up_a_colleges_catalogue_by_naming_it(
         as_=root,
     )
     assert batch["batchCreate"]["errors"] == []
+    # and a section of that course in that term, and a holiday
+    section = await courses_app.data(
+        """mutation($input: SectionCreateInput!) {
+          sectionCreate(input: $input) { section { code course { code } } errors { code } } }""",
+        {
+            "input": {
+                "courseId": course["courseCreate"]["course"]["id"],
+                "termId": term["termCreate"]["term"]["id"],
+                "code": "A",
+                "capacity": 40,
+                "collegeId": college,
+            }
+        },
+        as_=root,
+    )
+    assert section["sectionCreate"] == {
+        "section": {"code": "A", "course": {"code": "EE101"}},
+        "errors": [],
+    }
+    holiday = await courses_app.data(
+        """mutation($input: HolidayCreateInput!) {
+          holidayCreate(input: $input) { errors { code } } }""",
+        {"input": {"name": "Founders' day", "startsOn": "2027-09-01", "collegeId": college}},
+        as_=root,
+    )
+    assert holiday["holidayCreate"]["errors"] == []
     # then they are college A's: its admin sees them, in its catalogue
     listed = await courses_app.data(
         "{ departments { code } courses { nodes { code department { code } } } }",
