@@ -47,6 +47,7 @@ from subgraphs.courses.schema.loaders import (
     department_by_id,
     member_by_id,
     members_by_section_id,
+    members_by_user_id,
     seats_taken_by_section_id,
     section_by_id,
     sections_by_course_id,
@@ -316,11 +317,24 @@ class Course:
         row = await course_by_id(info).load(local_id(id, "Course", "id"))
         if row is None or not _readable(principal, row.college_id):
             return None
-        if row.status == models.CourseStatus.DRAFT and not courses.sees_drafts(principal):
-            async with api_of(info).database.session() as session:
-                if not await courses.draft_readable(session, principal, row):
-                    return None
+        if (
+            row.status == models.CourseStatus.DRAFT
+            and not courses.sees_drafts(principal)
+            and not await _in_a_section_of(info, principal, row.id)
+        ):
+            return None
         return cls.from_model(row)
+
+
+async def _in_a_section_of(info: Info, principal: Principal, course_id: str) -> bool:
+    """Whether the viewer is a member of a section of ``course_id`` (see
+    :func:`subgraphs.courses.courses.draft_readable`), through the request's loaders: a
+    batch of references costs the viewer's memberships and their sections, once."""
+    if principal.user_id is None:
+        return False
+    memberships = await members_by_user_id(info).load(principal.user_id)
+    sections = await section_by_id(info).load_many([m.section_id for m in memberships])
+    return any(section is not None and section.course_id == course_id for section in sections)
 
 
 @strawberry.type(description="A student waiting for a seat.")

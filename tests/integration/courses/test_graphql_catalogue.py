@@ -7,6 +7,7 @@ from datetime import date
 from shared.auth.principal import Principal
 from subgraphs.courses.models import Batch, Course, CourseStatus, MemberRole, SectionMember
 from tests.factories.courses import make_course, make_department, make_section, make_term
+from tests.fixtures.statements import statements_on
 from tests.integration.courses.graphql_app import (
     Campus,
     CoursesApp,
@@ -263,3 +264,35 @@ async def test_a_draft_read_by_its_id_is_shown_only_to_its_makers_and_its_sectio
         assert read["course"]["sections"] == [{"code": section.code}]
         as_entity = await courses_app.data(entity, reps, as_=reader)
         assert as_entity["_entities"] == [{"code": read["course"]["code"]}]
+
+
+async def test_draft_references_cost_the_same_statements_however_many(
+    courses_app: CoursesApp, campus: Campus
+) -> None:
+    # given four draft courses, each with a section, and a student in the first one's
+    async with courses_app.service.database.transaction() as session:
+        sections = [await make_section(session, college_id=campus.college_a) for _ in range(4)]
+        for section in sections:
+            course = await session.get(Course, section.course_id)
+            assert course is not None
+            course.status = CourseStatus.DRAFT
+        session.add(
+            SectionMember(
+                section_id=sections[0].id,
+                user_id=campus.student_a.user_id,
+                role=MemberRole.STUDENT,
+            )
+        )
+    entity = """query($reps: [_Any!]!) { _entities(representations: $reps) {
+      ... on Course { code } } }"""
+    counted: dict[int, int] = {}
+    for size in (2, 4):
+        reps = [{"__typename": "Course", "id": gid("Course", s.course_id)} for s in sections[:size]]
+        # when the student asks for 2, then 4 of them as entities
+        with statements_on(courses_app.service.database) as statements:
+            found = await courses_app.data(entity, {"reps": reps}, as_=campus.student_a)
+        counted[size] = len(statements)
+        # then only the course of their own section is shown
+        assert [e is not None for e in found["_entities"]] == [True] + [False] * (size - 1)
+    # and the check costs the same statements for 4 drafts as for 2
+    assert counted[2] == counted[4]
