@@ -76,10 +76,11 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
 
-        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        incoming_id, client = self._read_headers(scope)
+        request_id = incoming_id or uuid.uuid4().hex
         header = (_HEADER_KEY, request_id.encode("latin-1"))
         token = set_request_id(request_id)
-        client_token = set_client(self._client(scope))
+        client_token = set_client(client)
         try:
             if scope["type"] == "websocket":
                 await self.app(scope, receive, _with_header_on(send, "websocket.accept", header))
@@ -89,16 +90,21 @@ class RequestContextMiddleware:
             reset_client(client_token)
             reset_request_id(token)
 
-    def _client(self, scope: Scope) -> RequestClient:
+    def _read_headers(self, scope: Scope) -> tuple[str | None, RequestClient]:
+        """The request's own id when it brings a sane one, and its client: one pass."""
+        request_id: str | None = None
         forwarded: list[str] = []
         user_agent: str | None = None
         for key, value in scope.get("headers", ()):
-            if key == b"x-forwarded-for":
+            if key == _HEADER_KEY and request_id is None:  # the first one decides
+                candidate = value.decode("latin-1").strip()
+                request_id = candidate if _SANE_REQUEST_ID.match(candidate) else ""
+            elif key == b"x-forwarded-for":
                 forwarded.append(value.decode("latin-1"))
             elif key == b"user-agent":
                 user_agent = value.decode("latin-1")[:_USER_AGENT_LENGTH] or None
         peer = scope.get("client")
-        return RequestClient(
+        return request_id or None, RequestClient(
             peer=peer[0] if peer else None,
             forwarded_for=",".join(forwarded),
             user_agent=user_agent,
@@ -141,14 +147,6 @@ class RequestContextMiddleware:
             self.metrics.http_request_duration.labels(
                 service=self.service, method=method, route=route
             ).observe(elapsed)
-
-
-def _incoming_request_id(scope: Scope) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == _HEADER_KEY:
-            candidate = value.decode("latin-1").strip()
-            return candidate if _SANE_REQUEST_ID.match(candidate) else None
-    return None
 
 
 def _set_header(message: MutableMapping[str, Any], header: tuple[bytes, bytes]) -> None:
