@@ -22,11 +22,13 @@ from shared.graphql.permissions import (
 )
 from shared.graphql.progress import JobState, Progress
 from shared.graphql.relay import (
+    AfterCursor,
     Connection,
     Edge,
     OrderDirection,
     Page,
     PageInfo,
+    PageSize,
     from_global_id,
     ordered,
     paginate,
@@ -37,6 +39,7 @@ from shared.graphql.schema import SubgraphSchema, build_subgraph_schema, print_s
 
 __all__ = [
     "MAX_LIST_INPUT",
+    "AfterCursor",
     "Connection",
     "Edge",
     "ErrorFormatter",
@@ -47,6 +50,7 @@ __all__ = [
     "OrderDirection",
     "Page",
     "PageInfo",
+    "PageSize",
     "Progress",
     "RejectInvalidCredentials",
     "RequestContext",

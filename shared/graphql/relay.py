@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from sqlalchemy import Select, and_, false, func, inspect, literal_column, or_, select
@@ -41,11 +41,13 @@ from shared.errors import BadUserInput, NotFoundError
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
+    "AfterCursor",
     "Connection",
     "Edge",
     "OrderDirection",
     "Page",
     "PageInfo",
+    "PageSize",
     "decode_cursor",
     "encode_cursor",
     "from_global_id",
@@ -58,6 +60,16 @@ __all__ = [
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+
+PageSize = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"Page size (max {MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE})."
+    ),
+]
+"""A connection field's ``first`` argument."""
+AfterCursor = Annotated[str | None, strawberry.argument(description="Cursor to page forward from.")]
+"""A connection field's ``after`` argument."""
 
 T = TypeVar("T")
 N = TypeVar("N")

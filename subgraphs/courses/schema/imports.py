@@ -19,8 +19,10 @@ from strawberry.types import Info
 
 from shared.errors import DomainError
 from shared.graphql import (
+    AfterCursor,
     Connection,
     HasPermission,
+    PageSize,
     paginate,
     permission_field_description,
     require_principal,
@@ -245,12 +247,8 @@ class Query:
     async def enrollment_import_reports(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (max 100, default 20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to page forward from.")
-        ] = None,
+        first: PageSize = None,
+        after: AfterCursor = None,
     ) -> Connection[EnrollmentImportReport]:
         principal = require_principal(info)
         target = tenancy.target_college(principal, None)

@@ -19,6 +19,7 @@ from shared.graphql import (
     Connection,
     HasPermission,
     OrderDirection,
+    PageSize,
     ordered,
     paginate,
     permission_field_description,
@@ -142,9 +143,6 @@ CollegeIdArgument = Annotated[
 ]
 
 
-PageSize = Annotated[
-    int | None, strawberry.argument(description="Page size (max 100, default 20).")
-]
 Cursor = Annotated[str | None, strawberry.argument(description="A cursor of this connection.")]
 
 

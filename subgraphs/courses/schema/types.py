@@ -24,7 +24,9 @@ from shared.auth.principal import Principal
 from shared.auth.tenancy import can_see
 from shared.errors import PermissionDenied
 from shared.graphql import (
+    AfterCursor,
     Connection,
+    PageSize,
     from_global_id,
     paginate,
     require_principal,
@@ -492,12 +494,8 @@ class Section:
     async def enrollment_history(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (max 100, default 20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to page forward from.")
-        ] = None,
+        first: PageSize = None,
+        after: AfterCursor = None,
     ) -> Connection[EnrollmentHistoryEntry] | None:
         await self._check_class_list(info)
         history = models.EnrollmentHistory

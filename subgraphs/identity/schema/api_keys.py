@@ -16,6 +16,7 @@ from strawberry.types import Info
 
 from shared.errors import DomainError, DomainErrors
 from shared.graphql import (
+    AfterCursor,
     Connection,
     HasPermission,
     from_global_id,
@@ -136,9 +137,7 @@ class Query:
         first: Annotated[
             int | None, strawberry.argument(description="Page size from the start (max 100).")
         ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to page forward from.")
-        ] = None,
+        after: AfterCursor = None,
         last: Annotated[
             int | None, strawberry.argument(description="Page size from the end (max 100).")
         ] = None,

@@ -22,9 +22,11 @@ from strawberry.types import Info
 # first: ``types`` makes IdentityErrorCode the GraphQL enum this error type shares
 import subgraphs.identity.schema.types  # noqa: F401
 from shared.graphql import (
+    AfterCursor,
     Connection,
     HasPermission,
     JobState,
+    PageSize,
     Progress,
     from_global_id,
     paginate,
@@ -192,12 +194,8 @@ class Query:
     async def user_import_jobs(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (max 100, default 20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to page forward from.")
-        ] = None,
+        first: PageSize = None,
+        after: AfterCursor = None,
         college_id: CollegeIdArgument = None,
     ) -> Connection[UserImportJob]:
         principal = require_principal(info)

@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from shared.errors import NotFoundError
 from shared.graphql import (
+    AfterCursor,
     Connection,
     HasPermission,
     IsAuthenticated,
@@ -171,9 +172,7 @@ class Query:
         first: Annotated[
             int | None, strawberry.argument(description="Page size from the start (max 100).")
         ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to page forward from.")
-        ] = None,
+        after: AfterCursor = None,
         last: Annotated[
             int | None, strawberry.argument(description="Page size from the end (max 100).")
         ] = None,
@@ -242,9 +241,7 @@ class Query:
         first: Annotated[
             int | None, strawberry.argument(description="Page size from the start (max 100).")
         ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to page forward from.")
-        ] = None,
+        after: AfterCursor = None,
         last: Annotated[
             int | None, strawberry.argument(description="Page size from the end (max 100).")
         ] = None,

@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from shared.errors import NotFoundError
 from shared.graphql import (
+    AfterCursor,
     Connection,
     HasPermission,
     IsAuthenticated,
@@ -153,9 +154,7 @@ class Query:
         first: Annotated[
             int | None, strawberry.argument(description="Page size from the start (max 100).")
         ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to page forward from.")
-        ] = None,
+        after: AfterCursor = None,
         last: Annotated[
             int | None, strawberry.argument(description="Page size from the end (max 100).")
         ] = None,
