@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
 from shared.storage import UploadTicket
 
-__all__ = ["UploadEntry", "UploadTarget", "upload_entries"]
+__all__ = ["UploadEntry", "UploadTarget", "ticket_fields", "upload_entries"]
 
 
 @strawberry.federation.type(
@@ -27,6 +28,20 @@ __all__ = ["UploadEntry", "UploadTarget", "upload_entries"]
 class UploadEntry:
     name: str = strawberry.field(description="Name of the form field or header.")
     value: str = strawberry.field(description="Its value, sent as it is.")
+
+
+def ticket_fields(ticket: UploadTicket) -> dict[str, Any]:
+    """The fields an upload target type shows of ``ticket``: url, method, headers, form
+    fields, content type, size limit and expiry (for types that add fields of their own)."""
+    return {
+        "url": ticket.url,
+        "method": ticket.method,
+        "headers": upload_entries(ticket.headers),
+        "fields": upload_entries(ticket.fields),
+        "content_type": ticket.content_type,
+        "max_bytes": ticket.max_bytes,
+        "expires_at": ticket.expires_at,
+    }
 
 
 def upload_entries(values: Mapping[str, str]) -> list[UploadEntry]:
@@ -56,13 +71,4 @@ class UploadTarget:
     @classmethod
     def of(cls, object_key: str, ticket: UploadTicket) -> UploadTarget:
         """The target of ``ticket`` (from ``ObjectStore.presign_upload``) for ``object_key``."""
-        return cls(
-            object_key=object_key,
-            url=ticket.url,
-            method=ticket.method,
-            headers=upload_entries(ticket.headers),
-            fields=upload_entries(ticket.fields),
-            content_type=ticket.content_type,
-            max_bytes=ticket.max_bytes,
-            expires_at=ticket.expires_at,
-        )
+        return cls(object_key=object_key, **ticket_fields(ticket))

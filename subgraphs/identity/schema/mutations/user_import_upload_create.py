@@ -15,7 +15,7 @@ from shared.graphql import (
     permission_field_description,
     require_principal,
 )
-from shared.graphql.uploads import UploadEntry, upload_entries
+from shared.graphql.uploads import UploadEntry, ticket_fields
 from subgraphs.identity import csv_import
 from subgraphs.identity.errors import IdentityErrorCode
 from subgraphs.identity.schema._api import api_of
@@ -130,15 +130,9 @@ class Mutation:
             ticket = upload.ticket
             return UserImportUpload(
                 object_key=upload.object_key,
-                url=ticket.url,
-                method=ticket.method,
-                headers=upload_entries(ticket.headers),
-                fields=upload_entries(ticket.fields),
-                content_type=ticket.content_type,
-                max_bytes=ticket.max_bytes,
-                expires_at=ticket.expires_at,
                 kind=input.kind,
                 file_name=file_name,
+                **ticket_fields(ticket),
             )
 
         return await run(UserImportUploadCreatePayload, create)
